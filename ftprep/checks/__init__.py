@@ -1,0 +1,1 @@
+"""Python rules, one module per rule, in a package per code family (see ftprep.registry)."""

@@ -1,0 +1,1 @@
+"""FT3xx: dataset-level rules that accumulate state over every record."""

@@ -1,0 +1,1 @@
+"""FT0xx: file and encoding rules (raw bytes and parsing)."""

@@ -1,0 +1,1 @@
+"""FT1xx: chat, preference and legacy record schema rules."""

@@ -1,0 +1,30 @@
+"""FT201 example-too-long."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ftprep.diagnostics import FixSafety, FixSpec, Finding, Severity
+from ftprep.record import Record
+from ftprep.registry import RuleSpec, Scope
+
+SPEC = RuleSpec(
+    code="FT201", name="example-too-long", scope=Scope.RECORD, severity=Severity.ERROR,
+    summary="The example has more tokens than the model's per-example training limit.",
+    why="Providers truncate examples over the limit: the end of the conversation, usually the "
+        "assistant answer the example exists to teach, is silently cut from training.",
+    bad='{"messages": [{"role": "user", "content": "<70,000 tokens of text>"}, '
+        '{"role": "assistant", "content": "Summary: ..."}]}',
+    good='{"messages": [{"role": "user", "content": "<a shorter document>"}, '
+         '{"role": "assistant", "content": "Summary: ..."}]}',
+    fix=FixSpec("split or shorten the example, or drop it", FixSafety.UNSAFE),
+)
+
+
+def check(record: Record, _options: None) -> Iterator[Finding]:
+    tokens = record.tokens
+    if tokens.limit is not None and tokens.total > tokens.limit:
+        over = tokens.total - tokens.limit
+        yield Finding(
+            "", f"example has {tokens.total:,} tokens, {over:,} over the {tokens.limit:,} limit"
+        )

@@ -1,0 +1,52 @@
+"""Entry point: runs the click group without click's own exit handling, so ftprep decides.
+
+0 clean, 1 problems at or above --fail-on, 2 usage/config/unreadable input/internal error,
+130 on Ctrl-C (click would print "Aborted!" and exit 1).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ftprep import __version__
+from ftprep.errors import EXIT_INTERRUPTED, EXIT_USAGE, FtprepError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "-V", "--version", prog_name="ftprep")
+def cli() -> None:
+    """Lint and prepare datasets for LLM fine-tuning."""
+
+
+def _register() -> None:
+    from ftprep.cli import lint, rules
+
+    cli.add_command(lint.lint)
+    cli.add_command(rules.rules)
+    cli.add_command(rules.rule)
+
+
+def main(argv: list[str] | None = None) -> None:
+    _register()
+    try:
+        code = cli.main(args=argv, prog_name="ftprep", standalone_mode=False)
+    except FtprepError as error:
+        click.echo(f"ftprep: error: {error.message}", err=True)
+        if error.hint:
+            click.echo(f"  hint: {error.hint}", err=True)
+        sys.exit(error.exit_code)
+    except click.exceptions.Abort:
+        click.echo("ftprep: interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except KeyboardInterrupt:
+        click.echo("ftprep: interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(EXIT_USAGE)
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,74 @@
+"""`ftprep lint`: check files, print every problem and the dataset summary, exit 0/1/2."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TextIO
+
+import click
+
+from ftprep.cli._options import config_options, model_options, selection_options
+from ftprep.config import load_settings, with_overrides
+from ftprep.errors import FtprepError
+from ftprep.linting import LintJob, lint_job
+from ftprep.readers.jsonl import resolve_sources
+from ftprep.reporters import FORMATS, make_reporter
+from ftprep.writers import atomic_text
+
+
+def use_color(choice: bool | None) -> bool:
+    if choice is not None:
+        return choice
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty()
+
+
+@click.command()
+@click.argument("paths", nargs=-1)
+@model_options
+@selection_options
+@config_options
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text",
+              show_default=True, help="Output format.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the report here instead of stdout.")
+@click.option("--color/--no-color", default=None, help="Colour text output (default: on a TTY).")
+def lint(
+    paths: tuple[str, ...], provider: str | None, model: str | None, max_tokens: int | None,
+    epochs: int | None, tokenizer: str | None, select: tuple[str, ...] | None,
+    extend_select: tuple[str, ...] | None, ignore: tuple[str, ...] | None, fail_on: str | None,
+    config: Path | None, isolated: bool, output_format: str, output: Path | None,
+    color: bool | None,
+) -> int:
+    """Check JSONL training files (files, directories, globs, or - for stdin).
+
+    Prints `path:line:col: CODE [severity] message` for every problem, then a summary of
+    examples, token lengths, billed tokens, epochs and estimated cost.
+    """
+    if not paths:
+        raise FtprepError("no input given", "pass one or more JSONL files, directories, or - for stdin")
+    settings = with_overrides(
+        load_settings(config, isolated), provider=provider, model=model, max_tokens=max_tokens,
+        epochs=epochs, tokenizer=tokenizer, select=select, extend_select=extend_select,
+        ignore=ignore, fail_on=fail_on,
+    )
+    sources = resolve_sources(list(paths))
+    job = lint_job(settings, sources)
+    if output is None:
+        return _render(job, output_format, sys.stdout, use_color(color))
+    with atomic_text(output) as stream:
+        return _render(job, output_format, stream, False)
+
+
+def _render(job: LintJob, output_format: str, stream: TextIO, color: bool) -> int:
+    reporter = make_reporter(output_format, stream, color)
+    for diagnostic in job.diagnostics():
+        reporter.diagnostic(diagnostic)
+    report = job.report()
+    reporter.finish(report)
+    return report.exit_code()

@@ -1,0 +1,208 @@
+"""The one loop: sources -> lines -> records -> rules -> diagnostics, streaming in batches.
+
+Records are processed in batches so token counting can hand thousands of texts to the
+tokenizer at once (it counts them across threads); memory holds one batch plus dataset-rule
+state. Diagnostics come out sorted by line within each file, then dataset-level ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from ftprep.checks.base import DatasetCheck, RunContext
+from ftprep.counting import plan_for
+from ftprep.diagnostics import Diagnostic, Finding, Location, Severity
+from ftprep.lines import Line
+from ftprep.pointer import column_of
+from ftprep.readers.jsonl import FileStats, Source, read_lines
+from ftprep.record import Record
+from ftprep.registry import RecordFormat, Scope
+from ftprep.selection import ActiveRule, FileIgnores
+from ftprep.summary import Summary
+from ftprep.tokens import Counter
+
+BATCH_RECORDS = 4096
+INTERNAL_ERROR = "FT000"
+
+
+@dataclass
+class _Pending:
+    """One batch: its records and the line diagnostics found while reading them."""
+
+    records: list[Record]
+    diagnostics: list[Diagnostic]
+
+
+class Engine:
+    """Runs selected rules over sources; `summary` is complete once `run` is exhausted."""
+
+    def __init__(
+        self, rules: list[ActiveRule], context: RunContext, counter: Counter,
+        ignores: FileIgnores | None = None,
+    ) -> None:
+        self.context = context
+        self.counter = counter
+        self.ignores = ignores or FileIgnores({})
+        self.summary = Summary()
+        self._line_rules = [r for r in rules if r.rule.spec.scope is Scope.LINE]
+        self._line_rules_plain = [r for r in self._line_rules if not r.rule.spec.only_if_malformed]
+        record_rules = [r for r in rules if r.rule.spec.scope is Scope.RECORD]
+        self._record_rules = {
+            fmt: [r for r in record_rules if fmt in r.rule.spec.formats] for fmt in RecordFormat
+        }
+        self._record_rules_plain = [
+            r for r in self._record_rules[RecordFormat.CHAT] if not r.rule.spec.only_if_malformed
+        ]
+        self._dataset = [
+            (active, self._build(active)) for active in rules if active.rule.spec.scope is Scope.DATASET
+        ]
+
+    def _build(self, active: ActiveRule) -> DatasetCheck:
+        cls = active.rule.dataset_check
+        assert cls is not None
+        check: DatasetCheck = cls(active.options, self.context)
+        return check
+
+    # -- the loop -----------------------------------------------------------------------------
+
+    def run(self, sources: Iterable[Source]) -> Iterator[Diagnostic]:
+        index = 0
+        for source in sources:
+            stats = FileStats(source.path, skipped=source.skip_reason)
+            self.summary.files.append(stats)
+            if source.skip_reason is None:
+                pending = _Pending([], [])
+                for raw in read_lines(source, stats):
+                    record = self._read_line(Line(raw), stats, index, pending.diagnostics)
+                    if record is not None:
+                        index += 1
+                        pending.records.append(record)
+                        if len(pending.records) >= BATCH_RECORDS:
+                            yield from self._flush(pending)
+                            pending = _Pending([], [])
+                yield from self._flush(pending)
+            yield from self._end_file(stats)
+        yield from self._finish()
+
+    def _read_line(
+        self, line: Line, stats: FileStats, index: int, out: list[Diagnostic]
+    ) -> Record | None:
+        raw = line.raw
+        if line.blank:
+            stats.blank += 1
+        elif type(line.value) is not dict:
+            stats.unparsed += 1
+        rules = self._line_rules_plain if line.plain else self._line_rules
+        for active in rules:
+            try:
+                for finding in active.rule.check(line, active.options):  # type: ignore[misc]
+                    column = finding.column or column_of(line.text, finding.pointer)
+                    location = Location(raw.path, raw.line, column, raw.offset, None, finding.pointer)
+                    self._emit(out, active, finding, location)
+            except Exception as error:  # the engine is the rule boundary: report, never crash
+                self._internal_error(out, active, Location(raw.path, raw.line, 1, raw.offset), error)
+        if type(line.value) is not dict or line.error is not None:
+            return None
+        stats.records += 1
+        location = Location(raw.path, raw.line, 1, raw.offset, index)
+        return Record(location, line.data, line.value)
+
+    def _flush(self, pending: _Pending) -> Iterator[Diagnostic]:
+        records = pending.records
+        out = pending.diagnostics
+        if records:
+            self._count_tokens(records)
+            for record in records:
+                self._check_record(record, out)
+                self.summary.observe(record)
+                for active, check in self._dataset:
+                    try:
+                        check.observe(record)
+                    except Exception as error:
+                        self._internal_error(out, active, record.location, error)
+        out.sort(key=Diagnostic.sort_key)
+        yield from out
+
+    def _count_tokens(self, records: list[Record]) -> None:
+        texts: list[str] = []
+        spans: list[tuple[int, int, int]] = []
+        for record in records:
+            plan = plan_for(record.data, record.format)
+            start = len(texts)
+            texts += plan.content
+            middle = len(texts)
+            texts += plan.other
+            spans.append((start, middle, plan.overhead))
+        counts = self.counter.count(texts)
+        limit = self.context.limit
+        ends = [span[0] for span in spans[1:]] + [len(texts)]
+        for record, (start, middle, overhead), end in zip(records, spans, ends):
+            tokens = record.tokens
+            tokens.content = sum(counts[start:middle])
+            tokens.total = tokens.content + sum(counts[middle:end]) + overhead
+            tokens.limit = limit
+
+    def _check_record(self, record: Record, out: list[Diagnostic]) -> None:
+        if record.plain_shape:
+            rules = self._record_rules_plain
+        else:
+            rules = self._record_rules[record.format]
+        for active in rules:
+            try:
+                for finding in active.rule.check(record, active.options):  # type: ignore[misc]
+                    column = finding.column or column_of(record.text, finding.pointer)
+                    location = record.location.with_(column=column, pointer=finding.pointer)
+                    self._emit(out, active, finding, location)
+            except Exception as error:
+                self._internal_error(out, active, record.location, error)
+
+    def _end_file(self, stats: FileStats) -> Iterator[Diagnostic]:
+        out: list[Diagnostic] = []
+        for active, check in self._dataset:
+            try:
+                for finding in check.end_file(stats):
+                    self._emit(out, active, finding, finding.location or Location(stats.path))
+            except Exception as error:
+                self._internal_error(out, active, Location(stats.path), error)
+        out.sort(key=Diagnostic.sort_key)
+        yield from out
+
+    def _finish(self) -> Iterator[Diagnostic]:
+        out: list[Diagnostic] = []
+        for active, check in self._dataset:
+            try:
+                for finding in check.finish():
+                    where = finding.location or Location(self.summary.files[0].path if self.summary.files else "-")
+                    self._emit(out, active, finding, where)
+            except Exception as error:
+                self._internal_error(out, active, Location("-"), error)
+        out.sort(key=Diagnostic.sort_key)
+        yield from out
+
+    # -- diagnostics --------------------------------------------------------------------------
+
+    def _emit(
+        self, out: list[Diagnostic], active: ActiveRule, finding: Finding, location: Location
+    ) -> None:
+        spec = active.rule.spec
+        if self.ignores.ignored(location.path, active.rule):
+            return
+        diagnostic = Diagnostic(
+            spec.code, spec.name, active.severity, finding.message, location, spec.fix,
+            finding.related,
+        )
+        self.summary.count(diagnostic)
+        out.append(diagnostic)
+
+    def _internal_error(
+        self, out: list[Diagnostic], active: ActiveRule, location: Location, error: Exception
+    ) -> None:
+        self.summary.internal_errors += 1
+        message = (
+            f"internal error in rule {active.code} ({active.rule.spec.name}): "
+            f"{type(error).__name__}: {error}; please report this with the input line"
+        )
+        diagnostic = Diagnostic(INTERNAL_ERROR, "internal-error", Severity.ERROR, message, location)
+        self.summary.count(diagnostic)
+        out.append(diagnostic)

@@ -1,0 +1,54 @@
+"""Epochs, billed tokens and training cost from the token counts and a provider profile.
+
+Cost = billed tokens per epoch x epochs x the profile's dated price. A model without a sourced
+price gets no cost: the estimate says the price is unknown rather than inventing one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ftprep.providers.profile import EpochHeuristic, ModelProfile, Price
+
+
+@dataclass(frozen=True)
+class Estimate:
+    examples: int
+    epochs: int | None
+    epochs_source: str  # "--epochs", "config", or the heuristic's source
+    billed_tokens_per_epoch: int
+    billed_tokens: int | None
+    price: Price | None
+    cost: float | None
+    model: str | None
+
+
+def default_epochs(examples: int, heuristic: EpochHeuristic) -> int:
+    """OpenAI cookbook's estimate of "auto": aim at `target` epochs, keep
+    examples x epochs within [min_total, max_total] and epochs within [min, max]."""
+    if examples <= 0:
+        return heuristic.target
+    epochs = heuristic.target
+    if examples * epochs < heuristic.min_total_examples:
+        epochs = min(heuristic.max_epochs, heuristic.min_total_examples // examples)
+    elif examples * epochs > heuristic.max_total_examples:
+        epochs = max(heuristic.min_epochs, heuristic.max_total_examples // examples)
+    return epochs
+
+
+def estimate(
+    examples: int, billed_per_epoch: int, model: ModelProfile | None, model_name: str | None,
+    heuristic: EpochHeuristic | None, epochs: int | None, epochs_from: str = "--epochs",
+) -> Estimate:
+    if epochs is not None:
+        chosen: int | None = epochs
+        source = epochs_from
+    elif heuristic is not None:
+        chosen = default_epochs(examples, heuristic)
+        source = heuristic.source
+    else:
+        chosen, source = None, "unknown: this provider publishes no default"
+    billed = billed_per_epoch * chosen if chosen is not None else None
+    price = model.price if model else None
+    cost = billed / 1_000_000 * price.training_per_1m_tokens if price and billed is not None else None
+    return Estimate(examples, chosen, source, billed_per_epoch, billed, price, cost, model_name)

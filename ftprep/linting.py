@@ -1,0 +1,76 @@
+"""Wire settings to a run: resolve the model, choose rules and tokenizer, build the engine.
+
+Commands (`lint` now; `fix`, `convert`, `estimate`, `submit` later) share this so every command
+reads, checks and counts the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ftprep.checks.base import RunContext
+from ftprep.config import Settings
+from ftprep.diagnostics import Diagnostic
+from ftprep.engine import Engine
+from ftprep.errors import ConfigError
+from ftprep.estimate import estimate
+from ftprep.providers.profile import load_provider
+from ftprep.readers.jsonl import Source
+from ftprep.report import Report
+from ftprep.selection import FileIgnores, active_rules
+from ftprep.suggest import closest
+from ftprep.tokens import get_counter
+
+DEFAULT_ENCODING = "o200k_base"
+
+
+def run_context(settings: Settings) -> RunContext:
+    """Provider profile, model, tokenizer and per-example limit for these settings."""
+    provider = load_provider(settings.provider)
+    name = settings.model
+    model = provider.find_model(name) if name else None
+    encoding = DEFAULT_ENCODING
+    if model is not None:
+        encoding = model.encoding
+    elif name is not None:
+        by_prefix = provider.encoding_for(name)
+        if by_prefix is None:
+            known = [m.id for m in provider.model] + [a for m in provider.model for a in m.aliases]
+            hint = closest(name, known)
+            raise ConfigError(
+                f"unknown model {name!r} for provider {provider.id}",
+                f"did you mean {hint!r}?" if hint else f"known models: {', '.join(known)}",
+            )
+        encoding = by_prefix
+    limit = settings.max_tokens or (model.max_tokens_per_example if model else None)
+    return RunContext(provider, model, model.id if model else name, encoding, limit)
+
+
+@dataclass
+class LintJob:
+    """A configured run; iterate `diagnostics()`, then ask for `report()`."""
+
+    settings: Settings
+    engine: Engine
+    sources: list[Source]
+
+    def diagnostics(self) -> Iterator[Diagnostic]:
+        return self.engine.run(self.sources)
+
+    def report(self) -> Report:
+        summary = self.engine.summary
+        context = self.engine.context
+        est = estimate(
+            summary.examples, summary.billed_tokens, context.model, context.model_name,
+            context.provider.epochs, self.settings.epochs,
+        )
+        return Report(summary, est, context, self.engine.counter.backend, self.settings.fail_on)
+
+
+def lint_job(settings: Settings, sources: list[Source]) -> LintJob:
+    context = run_context(settings)
+    rules = active_rules(settings)
+    counter = get_counter(context.encoding, settings.tokenizer)
+    engine = Engine(rules, context, counter, FileIgnores(settings.per_file_ignores))
+    return LintJob(settings, engine, sources)

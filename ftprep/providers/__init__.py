@@ -1,0 +1,1 @@
+"""Provider profiles (data in rules/providers/*.toml) and, later, submission adapters."""

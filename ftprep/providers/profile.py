@@ -1,0 +1,106 @@
+"""Provider profiles: per-model tokenizer, per-example limit, example minimums, dated prices.
+
+Profiles are data (`rules/providers/<id>.toml`), validated here so a typo in a profile is an
+error naming the file and key, not a silent default.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ftprep.errors import ConfigError
+from ftprep.resources import rules_dir
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Price(_Strict):
+    training_per_1m_tokens: float = Field(gt=0)
+    as_of: str
+    source: str
+
+
+class ModelProfile(_Strict):
+    id: str
+    aliases: tuple[str, ...] = ()
+    encoding: str
+    max_tokens_per_example: int = Field(gt=0)
+    methods: tuple[str, ...] = ()
+    status: str = "active"
+    price: Price | None = None
+
+
+class EpochHeuristic(_Strict):
+    source: str
+    target: int = Field(ge=1)
+    min_total_examples: int = Field(ge=1)
+    max_total_examples: int = Field(ge=1)
+    min_epochs: int = Field(ge=1)
+    max_epochs: int = Field(ge=1)
+
+
+class ProviderProfile(_Strict):
+    id: str
+    name: str
+    file_suffixes: tuple[str, ...] = (".jsonl",)
+    max_file_bytes: int | None = None
+    min_examples: int = 1
+    recommended_examples: int | None = None
+    formats: tuple[str, ...] = ("chat",)
+    status_note: str = ""
+    epochs: EpochHeuristic | None = None
+    encodings: dict[str, str] = {}
+    model: tuple[ModelProfile, ...] = ()
+
+    def find_model(self, name: str) -> ModelProfile | None:
+        """A model by id or alias; fine-tuned names (`ft:base:org:suffix:id`) resolve their base."""
+        wanted = base_model(name)
+        for model in self.model:
+            if wanted == model.id or wanted in model.aliases:
+                return model
+        return None
+
+    def encoding_for(self, name: str) -> str | None:
+        """The tokenizer of a model this profile does not list, by tiktoken's prefix map."""
+        wanted = base_model(name)
+        for prefix in sorted(self.encodings, key=len, reverse=True):
+            if wanted.startswith(prefix):
+                return self.encodings[prefix]
+        return None
+
+
+def base_model(name: str) -> str:
+    """`ft:gpt-4.1-mini-2025-04-14:org:suffix:id` -> `gpt-4.1-mini-2025-04-14`.
+
+    tiktoken's own map matches `ft:gpt-4.1-…` against its `ft:gpt-4` prefix and answers
+    cl100k_base; resolving the base model first gives the right o200k_base.
+    """
+    if name.startswith("ft:"):
+        return name.split(":")[1]
+    return name
+
+
+def available_providers() -> list[str]:
+    return sorted(path.stem for path in (rules_dir() / "providers").glob("*.toml"))
+
+
+@cache
+def load_provider(provider_id: str) -> ProviderProfile:
+    path = rules_dir() / "providers" / f"{provider_id}.toml"
+    if not path.is_file():
+        known = ", ".join(available_providers())
+        raise ConfigError(f"unknown provider {provider_id!r}; known providers: {known}")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return ProviderProfile.model_validate(data)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise ConfigError(f"{path}: {where}: {first['msg']}") from None

@@ -1,0 +1,1 @@
+"""Readers turn user paths into streams of raw lines or records, each carrying provenance."""

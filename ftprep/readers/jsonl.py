@@ -1,0 +1,134 @@
+"""Stream JSONL lines from files, directories, globs or stdin, with path, line and byte offset.
+
+Nothing here holds a file in memory: lines are yielded one at a time from a buffered binary
+reader, so a 10 MB line costs 10 MB and a 1 GB file costs one line at a time.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from ftprep.errors import FtprepError
+
+JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonlines")
+STDIN = "-"
+
+
+@dataclass(slots=True)
+class RawLine:
+    """One physical line: bytes without the line ending, and where it came from."""
+
+    path: str
+    line: int
+    offset: int
+    data: bytes
+    crlf: bool
+
+
+@dataclass(slots=True)
+class Source:
+    """An input the user named: a readable JSONL file, stdin, or something we must skip."""
+
+    path: str
+    skip_reason: str | None = None
+
+
+@dataclass(slots=True)
+class FileStats:
+    """What a reader saw in one file, so every line is accounted for in the summary."""
+
+    path: str
+    lines: int = 0
+    bytes: int = 0
+    blank: int = 0
+    crlf: int = 0
+    first_crlf_line: int = 0
+    unparsed: int = 0
+    records: int = 0
+    skipped: str | None = None
+    formats: dict[str, int] = field(default_factory=dict)
+
+
+def resolve_sources(paths: list[str]) -> list[Source]:
+    """Expand user arguments into sources, in a stable order.
+
+    A directory contributes its JSONL files (recursively, sorted) and a skipped entry for every
+    other file, so mixed folders are visible rather than silently half-read. A missing path or an
+    empty glob is an error: the user asked for input that is not there.
+    """
+    sources: list[Source] = []
+    for arg in paths:
+        if arg == STDIN:
+            sources.append(Source(STDIN))
+            continue
+        path = Path(arg)
+        if path.is_dir():
+            sources.extend(_directory_sources(path))
+        elif path.exists():
+            sources.append(Source(arg))
+        elif glob.has_magic(arg):
+            matches = sorted(glob.glob(arg, recursive=True))
+            if not matches:
+                raise FtprepError(f"no files match {arg!r}")
+            sources.extend(resolve_sources(matches))
+        else:
+            raise FtprepError(f"{arg}: no such file or directory")
+    return sources
+
+
+def _directory_sources(root: Path) -> Iterator[Source]:
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            path = str(Path(dirpath) / name)
+            if name.lower().endswith(JSONL_SUFFIXES):
+                yield Source(path)
+            else:
+                suffix = Path(name).suffix or "no extension"
+                yield Source(path, f"not a JSONL file ({suffix}); convert it with `ftprep convert`")
+
+
+def _open(source: Source) -> BinaryIO:
+    if source.path == STDIN:
+        return sys.stdin.buffer
+    try:
+        return open(source.path, "rb", buffering=1 << 20)
+    except IsADirectoryError:
+        raise FtprepError(f"{source.path}: is a directory") from None
+    except OSError as error:
+        raise FtprepError(f"{source.path}: cannot read ({error.strerror})") from None
+
+
+def read_lines(source: Source, stats: FileStats) -> Iterator[RawLine]:
+    """Yield every line of `source`, counting lines, bytes and CRLF endings into `stats`."""
+    stream = _open(source)
+    offset = 0
+    number = 0
+    try:
+        for chunk in stream:
+            number += 1
+            size = len(chunk)
+            data = chunk[:-1] if chunk.endswith(b"\n") else chunk
+            crlf = data.endswith(b"\r")
+            if crlf:
+                data = data[:-1]
+                stats.crlf += 1
+                if not stats.first_crlf_line:
+                    stats.first_crlf_line = number
+            yield RawLine(source.path, number, offset, data, crlf)
+            offset += size
+    except OSError as error:
+        raise FtprepError(f"{source.path}: read failed at line {number + 1} ({error})") from None
+    finally:
+        stats.lines = number
+        stats.bytes = offset
+        if stream is not sys.stdin.buffer:
+            stream.close()

@@ -1,0 +1,100 @@
+"""A parsed training record with its provenance and the facts every rule shares.
+
+Facts are computed once per record: its format, whether it is a *plain* chat example (the
+common, well-typed case that lets the engine skip rules which only malformed records can
+trigger), and, after the engine's batched counting, its token counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ftprep.diagnostics import Location
+from ftprep.registry import RecordFormat
+
+CHAT_KEYS = frozenset({"messages", "tools", "parallel_tool_calls", "functions"})
+PREFERENCE_KEYS = frozenset(
+    {"input", "preferred_output", "non_preferred_output", "preferred_completion",
+     "non_preferred_completion"}
+)
+ROLES = ("system", "user", "assistant", "tool", "function", "developer")
+# Keys a plain message may carry: text content, optional name, and weight (assistant only).
+_PLAIN_MESSAGE_KEYS = frozenset({"role", "content", "name", "weight"})
+_PLAIN_ROLES = frozenset({"system", "user", "assistant"})
+
+
+@dataclass(slots=True)
+class TokenFacts:
+    """Counted once by the engine; every FT2 rule and the summary read these."""
+
+    total: int = 0  # as OpenAI's cookbook bills a chat example: overheads, roles, names, tools
+    content: int = 0  # the message contents alone
+    limit: int | None = None  # the model's per-example limit, when a model is known
+
+
+class Record:
+    """One JSON object from a line, with where it came from and its shared facts."""
+
+    __slots__ = ("location", "raw", "data", "format", "plain_shape", "tokens", "_text")
+
+    def __init__(self, location: Location, raw: bytes, data: dict[str, Any]) -> None:
+        self.location = location
+        self.raw = raw
+        self.data = data
+        self.format = detect_format(data)
+        self.plain_shape = self.format is RecordFormat.CHAT and is_plain_chat(data)
+        self.tokens = TokenFacts()
+        self._text: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The line as text (decoded lazily: only records with findings need columns)."""
+        if self._text is None:
+            self._text = self.raw.decode("utf-8", errors="replace")
+        return self._text
+
+    @property
+    def messages(self) -> list[Any]:
+        messages = self.data.get("messages")
+        return messages if isinstance(messages, list) else []
+
+
+def detect_format(data: dict[str, Any]) -> RecordFormat:
+    if "messages" in data:
+        return RecordFormat.CHAT
+    if "input" in data and any(key in data for key in PREFERENCE_KEYS - {"input"}):
+        return RecordFormat.PREFERENCE
+    if "prompt" in data and "completion" in data:
+        return RecordFormat.PROMPT_COMPLETION
+    return RecordFormat.UNKNOWN
+
+
+def is_plain_chat(data: dict[str, Any]) -> bool:
+    """True for a chat example of text-only system/user/assistant messages with valid fields.
+
+    Such a record cannot trigger a rule marked `only_if_malformed`: every key is known, every
+    role is known, every content is a non-empty string, names are strings and weights are the
+    integers 0 or 1 on assistant messages. Anything else (tools, parts, nulls) is not plain.
+    """
+    if len(data) != 1:
+        return False
+    messages = data["messages"]
+    if type(messages) is not list or not messages:
+        return False
+    for message in messages:
+        if type(message) is not dict or not message.keys() <= _PLAIN_MESSAGE_KEYS:
+            return False
+        role = message.get("role")
+        if role not in _PLAIN_ROLES:
+            return False
+        content = message.get("content")
+        if type(content) is not str or not content.strip():
+            return False
+        if "name" in message and type(message["name"]) is not str:
+            return False
+        if "weight" in message:
+            weight = message["weight"]
+            if role != "assistant" or type(weight) is not int or weight not in (0, 1):
+                return False
+    return True

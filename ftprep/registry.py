@@ -1,0 +1,147 @@
+"""The rule registry: one `RuleSpec` per rule, found by file name, selected by code/prefix/name.
+
+Python rules live in `ftprep/checks/<family>/ft<code>_<name>.py` and declare `SPEC` plus either a
+`check` function (line and record scopes) or a `Check` class (dataset scope). The file name
+carries the code, so looking up one rule imports one module and no list names a rule twice.
+"""
+
+from __future__ import annotations
+
+import enum
+import importlib
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+from ftprep.diagnostics import FixSpec, Severity
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from ftprep.diagnostics import Finding
+
+_CHECKS_DIR = Path(__file__).parent / "checks"
+_MODULE_NAME = re.compile(r"^(ft\d{3})_([a-z0-9_]+)\.py$")
+
+
+class Scope(enum.Enum):
+    """What a rule sees: raw line bytes, one parsed record, or the whole dataset (accumulating)."""
+
+    LINE = "line"
+    RECORD = "record"
+    DATASET = "dataset"
+
+
+class Status(enum.Enum):
+    """Preview rules run only when selected by their full code."""
+
+    STABLE = "stable"
+    PREVIEW = "preview"
+
+
+class RecordFormat(enum.Enum):
+    """The kinds of training record ftprep recognises in JSONL."""
+
+    CHAT = "chat"
+    PREFERENCE = "preference"
+    PROMPT_COMPLETION = "prompt-completion"
+    UNKNOWN = "unknown"
+
+
+ALL_FORMATS = frozenset(RecordFormat)
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """Everything about a rule except its logic: identity, docs, defaults, options.
+
+    `only_if_malformed` marks record rules that can only fire on a record whose shape is not a
+    plain, well-typed chat example; the engine skips them for records that pass that check
+    (`Record.plain_shape`). A meta-test proves every such rule's bad cases are not plain.
+    """
+
+    code: str
+    name: str
+    scope: Scope
+    severity: Severity
+    summary: str
+    why: str
+    bad: str
+    good: str
+    fix: FixSpec | None = None
+    options: type[BaseModel] | None = None
+    status: Status = Status.STABLE
+    formats: frozenset[RecordFormat] = ALL_FORMATS
+    only_if_malformed: bool = False
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A loaded rule: its spec and the callable or class that does the work."""
+
+    spec: RuleSpec
+    check: Callable[..., Iterable[Finding]] | None = None
+    dataset_check: type | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def code(self) -> str:
+        return self.spec.code
+
+
+def _rule_from_module(module: ModuleType, path: Path) -> Rule:
+    spec: RuleSpec = module.SPEC
+    spec = RuleSpec(**{**spec.__dict__, "source": f"ftprep/checks/{path.parent.name}/{path.name}"})
+    if spec.scope is Scope.DATASET:
+        return Rule(spec, dataset_check=module.Check)
+    return Rule(spec, check=module.check)
+
+
+def _module_paths() -> Iterator[tuple[str, Path]]:
+    found = []
+    for path in _CHECKS_DIR.glob("*/ft*.py"):
+        match = _MODULE_NAME.match(path.name)
+        if match:
+            found.append((match.group(1).upper(), path))
+    yield from sorted(found)
+
+
+def _import(path: Path) -> ModuleType:
+    return importlib.import_module(f"ftprep.checks.{path.parent.name}.{path.stem}")
+
+
+@cache
+def all_rules() -> tuple[Rule, ...]:
+    """Every rule under ftprep/checks, in code order."""
+    return tuple(_rule_from_module(_import(path), path) for _code, path in _module_paths())
+
+
+def find_rule(code_or_name: str) -> Rule | None:
+    """One rule by code or name; a code imports only that rule's module."""
+    wanted = code_or_name.strip()
+    for code, path in _module_paths():
+        if code == wanted.upper():
+            return _rule_from_module(_import(path), path)
+    for rule in all_rules():
+        if rule.spec.name == wanted.lower() or rule.code == wanted.upper():
+            return rule
+    return None
+
+
+def matches(rule: RuleSpec, selector: str) -> bool:
+    """A selector is a code (`FT104`), a code prefix (`FT1`, `FT10`), `ALL`, or a rule name."""
+    token = selector.strip()
+    if token.upper() == "ALL":
+        return True
+    if token.upper().startswith("FT"):
+        return rule.code.startswith(token.upper())
+    return rule.name == token.lower()
+
+
+def is_known_selector(selector: str, rules: Iterable[Rule]) -> bool:
+    return any(matches(rule.spec, selector) for rule in rules)

@@ -1,0 +1,29 @@
+"""The finished run as reporters see it: summary, estimate, context, and the exit decision."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ftprep.checks.base import RunContext
+from ftprep.diagnostics import Severity
+from ftprep.errors import EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE
+from ftprep.estimate import Estimate
+from ftprep.summary import Summary
+
+
+@dataclass(frozen=True)
+class Report:
+    summary: Summary
+    estimate: Estimate
+    context: RunContext
+    tokenizer: str
+    fail_on: Severity
+
+    @property
+    def failing(self) -> int:
+        return sum(n for severity, n in self.summary.by_severity.items() if severity >= self.fail_on)
+
+    def exit_code(self) -> int:
+        if self.summary.internal_errors:
+            return EXIT_USAGE
+        return EXIT_PROBLEMS if self.failing else EXIT_CLEAN

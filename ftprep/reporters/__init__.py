@@ -1,0 +1,26 @@
+"""Reporters render diagnostics and the final report to a stream; one module per format."""
+
+from __future__ import annotations
+
+from typing import Protocol, TextIO
+
+from ftprep.diagnostics import Diagnostic
+from ftprep.report import Report
+
+FORMATS = ("text", "json")
+
+
+class Reporter(Protocol):
+    def diagnostic(self, diagnostic: Diagnostic) -> None: ...
+
+    def finish(self, report: Report) -> None: ...
+
+
+def make_reporter(name: str, out: TextIO, color: bool) -> Reporter:
+    if name == "json":
+        from ftprep.reporters.json import JsonReporter
+
+        return JsonReporter(out)
+    from ftprep.reporters.text import TextReporter
+
+    return TextReporter(out, color)

@@ -1,0 +1,99 @@
+"""A stable, versioned JSON document: `{"version": 1, "diagnostics": [...], "summary": {...}}`.
+
+Diagnostics are written as they arrive, so memory does not grow with their number. Bump
+`SCHEMA_VERSION` on any incompatible change to the shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any, TextIO
+
+import orjson
+
+from ftprep import __version__
+from ftprep.diagnostics import Diagnostic, Location
+from ftprep.report import Report
+
+SCHEMA_VERSION = 1
+
+
+def location_json(location: Location) -> dict[str, Any]:
+    return {
+        "path": location.path, "line": location.line, "column": location.column,
+        "offset": location.offset, "record": location.record, "pointer": location.pointer,
+        "origin": location.origin,
+    }
+
+
+def diagnostic_json(diagnostic: Diagnostic) -> dict[str, Any]:
+    fix = diagnostic.fix
+    return {
+        "code": diagnostic.code,
+        "name": diagnostic.name,
+        "severity": diagnostic.severity.label,
+        "message": diagnostic.message,
+        "filename": diagnostic.location.path,
+        "location": location_json(diagnostic.location),
+        "fix": {"title": fix.title, "safety": fix.safety.value} if fix else None,
+        "related": [location_json(loc) for loc in diagnostic.related],
+    }
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    summary = report.summary
+    stats = summary.tokens()
+    context = report.context
+    estimate = report.estimate
+    price = estimate.price
+    return {
+        "counts": {
+            "problems": sum(summary.by_severity.values()),
+            "by_severity": {s.label: summary.by_severity[s] for s in sorted(summary.by_severity)},
+            "by_code": dict(sorted(summary.by_code.items())),
+            "internal_errors": summary.internal_errors,
+        },
+        "files": [
+            {"path": f.path, "lines": f.lines, "bytes": f.bytes, "records": f.records,
+             "blank": f.blank, "not_object": f.unparsed, "crlf": f.crlf, "skipped": f.skipped}
+            for f in summary.files
+        ],
+        "lines": summary.lines,
+        "examples": summary.examples,
+        "messages": summary.messages,
+        "formats": dict(sorted(summary.formats.items())),
+        "tokens": {
+            "encoding": context.encoding, "backend": report.tokenizer,
+            "per_example": asdict(stats) if stats else None,
+            "limit": context.limit, "over_limit": summary.over_limit,
+        },
+        "estimate": {
+            "provider": context.provider.id,
+            "model": context.model.id if context.model else context.model_name,
+            "epochs": estimate.epochs, "epochs_source": estimate.epochs_source,
+            "billed_tokens_per_epoch": estimate.billed_tokens_per_epoch,
+            "billed_tokens": estimate.billed_tokens,
+            "cost_usd": round(estimate.cost, 4) if estimate.cost is not None else None,
+            "price": {"training_per_1m_tokens": price.training_per_1m_tokens,
+                      "as_of": price.as_of, "source": price.source} if price else None,
+        },
+        "fail_on": report.fail_on.label,
+        "exit_code": report.exit_code(),
+    }
+
+
+class JsonReporter:
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.first = True
+        header = {"version": SCHEMA_VERSION, "tool": {"name": "ftprep", "version": __version__}}
+        self.out.write(orjson.dumps(header).decode()[:-1] + ',"diagnostics":[')
+
+    def diagnostic(self, diagnostic: Diagnostic) -> None:
+        prefix = "" if self.first else ","
+        self.first = False
+        self.out.write(prefix + "\n" + orjson.dumps(diagnostic_json(diagnostic)).decode())
+
+    def finish(self, report: Report) -> None:
+        body = orjson.dumps(report_json(report)).decode()
+        self.out.write(("\n" if not self.first else "") + '],"summary":' + body + "}\n")

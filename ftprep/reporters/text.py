@@ -1,0 +1,124 @@
+"""`path:line:col: CODE [severity] message`, one per line, then the summary.
+
+Plain and stable when piped (golden-tested); coloured only when asked (a TTY without NO_COLOR).
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+import click
+
+from ftprep.diagnostics import Diagnostic, Severity
+from ftprep.estimate import Estimate
+from ftprep.report import Report
+from ftprep.summary import Summary
+
+_COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
+MAX_RELATED = 5
+
+
+def _n(value: int) -> str:
+    return f"{value:,}"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{_n(count)} {word}{'' if count == 1 else 's'}"
+
+
+def format_location(diagnostic: Diagnostic) -> str:
+    loc = diagnostic.location
+    if loc.line <= 0:
+        return loc.path
+    return f"{loc.path}:{loc.line}:{max(loc.column, 1)}"
+
+
+class TextReporter:
+    def __init__(self, out: TextIO, color: bool = False) -> None:
+        self.out = out
+        self.color = color
+
+    def _style(self, text: str, **styles: object) -> str:
+        return click.style(text, **styles) if self.color else text  # type: ignore[arg-type]
+
+    def diagnostic(self, diagnostic: Diagnostic) -> None:
+        where = self._style(format_location(diagnostic), bold=True)
+        severity = diagnostic.severity
+        tag = self._style(f"[{severity.label}]", fg=_COLORS[severity])
+        code = self._style(diagnostic.code, fg=_COLORS[severity], bold=True)
+        line = f"{where}: {code} {tag} {diagnostic.message}"
+        if diagnostic.related:
+            shown = ", ".join(str(loc) for loc in diagnostic.related[:MAX_RELATED])
+            more = len(diagnostic.related) - MAX_RELATED
+            line += f" (see {shown}{f' and {more} more' if more > 0 else ''})"
+        self.out.write(line + "\n")
+        if diagnostic.fix:
+            self.out.write(f"  help: {diagnostic.fix.title}\n")
+
+    def finish(self, report: Report) -> None:
+        write = self.out.write
+        summary = report.summary
+        counts = summary.by_severity
+        total = sum(counts.values())
+        if total:
+            parts = [_plural(counts[s], s.label) for s in reversed(Severity) if counts[s]]
+            write(f"\nFound {_plural(total, 'problem')}: {', '.join(parts)}.\n")
+        else:
+            write("\nNo problems found.\n")
+        write("\nSummary\n")
+        for label, value in _summary_rows(report):
+            write(f"  {label:<15}{value}\n")
+
+def _summary_rows(report: Report) -> list[tuple[str, str]]:
+    summary = report.summary
+    context = report.context
+    rows = [("files", _files_row(summary))]
+    rows.append(("lines", _lines_row(summary)))
+    if summary.formats:
+        rows.append(("formats", ", ".join(f"{k} {_n(v)}" for k, v in sorted(summary.formats.items()))))
+    rows.append(("messages", _n(summary.messages)))
+    stats = summary.tokens()
+    exact = f"{context.encoding}, exact, {report.tokenizer}"
+    if stats:
+        rows.append(("tokens/example",
+                     f"min {_n(stats.min)} · mean {stats.mean:,.1f} · p50 {_n(stats.p50)} · "
+                     f"p95 {_n(stats.p95)} · max {_n(stats.max)} · total {_n(stats.total)} ({exact})"))
+    if context.limit is not None:
+        model = context.model.id if context.model else context.model_name
+        rows.append(("over limit", f"{_plural(summary.over_limit, 'example')} over {_n(context.limit)} "
+                     f"tokens ({model}); training truncates them"))
+    rows.extend(_estimate_rows(report.estimate, context.model_name))
+    return rows
+
+
+def _files_row(summary: Summary) -> str:
+    skipped = sum(1 for f in summary.files if f.skipped)
+    text = _n(len(summary.files))
+    return text + (f" ({_n(skipped)} skipped)" if skipped else "")
+
+
+def _lines_row(summary: Summary) -> str:
+    rejected = summary.unparsed_lines
+    parts = [f"{_n(summary.examples)} {'example' if summary.examples == 1 else 'examples'}"]
+    parts.append(f"{_n(summary.blank_lines)} blank")
+    parts.append(f"{_n(rejected)} not a JSON object")
+    return f"{_n(summary.lines)}: " + ", ".join(parts)
+
+
+def _estimate_rows(estimate: Estimate, model_name: str | None) -> list[tuple[str, str]]:
+    rows = []
+    if estimate.epochs is None:
+        rows.append(("epochs", estimate.epochs_source))
+        return rows
+    rows.append(("epochs", f"{estimate.epochs} ({estimate.epochs_source})"))
+    rows.append(("billed tokens", f"{_n(estimate.billed_tokens_per_epoch)} per epoch × "
+                 f"{estimate.epochs} = {_n(estimate.billed_tokens or 0)}"))
+    if model_name is None:
+        rows.append(("cost", "unknown: pass --model to price the run"))
+    elif estimate.cost is None or estimate.price is None:
+        rows.append(("cost", f"unknown: no sourced training price for {model_name}"))
+    else:
+        price = estimate.price
+        rows.append(("cost", f"${estimate.cost:,.2f} at ${price.training_per_1m_tokens:,.2f} per 1M "
+                     f"training tokens (as of {price.as_of}; {price.source})"))
+    return rows

@@ -1,0 +1,105 @@
+"""Which rules run, at what severity, with which options: settings applied to the registry.
+
+Order, as in ruff: the `select` base (default: every stable rule), then `extend-select`, then
+`ignore`. Preview rules run only when a selector names their full code.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ftprep.config import Settings
+from ftprep.diagnostics import Severity
+from ftprep.errors import ConfigError
+from ftprep.registry import Rule, Status, all_rules, is_known_selector, matches
+from ftprep.suggest import closest
+
+
+@dataclass(frozen=True)
+class ActiveRule:
+    """A selected rule with its effective severity and validated options."""
+
+    rule: Rule
+    severity: Severity
+    options: BaseModel | None
+
+    @property
+    def code(self) -> str:
+        return self.rule.spec.code
+
+
+def _check_selectors(selectors: tuple[str, ...], where: str, rules: tuple[Rule, ...]) -> None:
+    for selector in selectors:
+        if not is_known_selector(selector, rules):
+            names = [r.code for r in rules] + [r.spec.name for r in rules]
+            hint = closest(selector, names)
+            extra = f"; did you mean {hint!r}?" if hint else ""
+            raise ConfigError(f"{where}: unknown rule selector {selector!r}{extra}")
+
+
+def _selected(rule: Rule, selectors: tuple[str, ...]) -> bool:
+    if rule.spec.status is Status.PREVIEW:
+        return any(s.strip().upper() == rule.code for s in selectors)
+    return any(matches(rule.spec, s) for s in selectors)
+
+
+def _options(rule: Rule, settings: Settings) -> BaseModel | None:
+    model = rule.spec.options
+    config = settings.rules.get(rule.code) or settings.rules.get(rule.spec.name)
+    given: dict[str, Any] = config.options() if config else {}
+    if model is None:
+        if given:
+            key = next(iter(given))
+            raise ConfigError(f"rules.{rule.code}.{key}: unknown key ({rule.code} has no options)")
+        return None
+    try:
+        return model.model_validate({k.replace("-", "_"): v for k, v in given.items()})
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(p).replace("_", "-") for p in first["loc"])
+        problem = "unknown key" if first["type"] == "extra_forbidden" else first["msg"]
+        raise ConfigError(f"rules.{rule.code}.{where}: {problem}") from None
+
+
+def active_rules(settings: Settings) -> list[ActiveRule]:
+    rules = all_rules()
+    base = settings.select if settings.select is not None else ("ALL",)
+    for selectors, where in ((base, "select"), (settings.extend_select, "extend-select"),
+                             (settings.ignore, "ignore")):
+        _check_selectors(selectors, where, rules)
+    for key in settings.rules:
+        if not any(r.code == key.upper() or r.spec.name == key for r in rules):
+            raise ConfigError(f"rules.{key}: unknown rule")
+    chosen = []
+    for rule in rules:
+        wanted = _selected(rule, base) or _selected(rule, settings.extend_select)
+        if not wanted or any(matches(rule.spec, s) for s in settings.ignore):
+            continue
+        config = settings.rules.get(rule.code) or settings.rules.get(rule.spec.name)
+        severity = config.severity if config and config.severity else rule.spec.severity
+        chosen.append(ActiveRule(rule, severity, _options(rule, settings)))
+    return chosen
+
+
+class FileIgnores:
+    """`per-file-ignores`: glob -> selectors, answered per path and cached."""
+
+    def __init__(self, table: dict[str, tuple[str, ...]]) -> None:
+        self._table = table
+        self._cache: dict[str, tuple[str, ...]] = {}
+
+    def ignored(self, path: str, rule: Rule) -> bool:
+        if not self._table:
+            return False
+        selectors = self._cache.get(path)
+        if selectors is None:
+            selectors = tuple(
+                s for pattern, group in self._table.items()
+                if fnmatch.fnmatch(path, pattern) for s in group
+            )
+            self._cache[path] = selectors
+        return any(matches(rule.spec, s) for s in selectors)

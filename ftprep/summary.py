@@ -1,0 +1,89 @@
+"""Dataset statistics gathered while the engine streams: counts, token distribution, files."""
+
+from __future__ import annotations
+
+from array import array
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ftprep.diagnostics import Diagnostic, Severity
+from ftprep.readers.jsonl import FileStats
+from ftprep.record import Record
+
+
+@dataclass(frozen=True)
+class TokenStats:
+    count: int
+    min: int
+    mean: float
+    p50: int
+    p95: int
+    max: int
+    total: int
+
+
+def _percentile(ordered: array, fraction: float) -> int:  # type: ignore[type-arg]
+    """Nearest-rank percentile of sorted values."""
+    if not ordered:
+        return 0
+    rank = max(1, -(-len(ordered) * fraction // 1))
+    return int(ordered[int(rank) - 1])
+
+
+def token_stats(values: array) -> TokenStats | None:  # type: ignore[type-arg]
+    if not values:
+        return None
+    ordered = array("q", sorted(values))
+    total = sum(ordered)
+    return TokenStats(
+        count=len(ordered), min=ordered[0], mean=total / len(ordered),
+        p50=_percentile(ordered, 0.5), p95=_percentile(ordered, 0.95), max=ordered[-1],
+        total=total,
+    )
+
+
+@dataclass
+class Summary:
+    """Everything the reporters print after the diagnostics; one per run."""
+
+    files: list[FileStats] = field(default_factory=list)
+    examples: int = 0
+    messages: int = 0
+    formats: Counter[str] = field(default_factory=Counter)
+    example_tokens: array = field(default_factory=lambda: array("q"))  # type: ignore[type-arg]
+    over_limit: int = 0
+    billed_tokens: int = 0
+    by_severity: Counter[Severity] = field(default_factory=Counter)
+    by_code: Counter[str] = field(default_factory=Counter)
+    internal_errors: int = 0
+
+    def observe(self, record: Record) -> None:
+        self.examples += 1
+        self.formats[record.format.value] += 1
+        self.messages += len(record.messages)
+        tokens = record.tokens
+        self.example_tokens.append(tokens.total)
+        if tokens.limit is not None and tokens.total > tokens.limit:
+            self.over_limit += 1
+            self.billed_tokens += tokens.limit
+        else:
+            self.billed_tokens += tokens.total
+
+    def count(self, diagnostic: Diagnostic) -> None:
+        self.by_severity[diagnostic.severity] += 1
+        self.by_code[diagnostic.code] += 1
+
+    @property
+    def lines(self) -> int:
+        return sum(f.lines for f in self.files)
+
+    @property
+    def blank_lines(self) -> int:
+        return sum(f.blank for f in self.files)
+
+    @property
+    def unparsed_lines(self) -> int:
+        return sum(f.unparsed for f in self.files)
+
+    def tokens(self) -> TokenStats | None:
+        return token_stats(self.example_tokens)
