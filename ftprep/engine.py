@@ -35,24 +35,31 @@ class _Pending:
 
 
 class Engine:
-    """Runs selected rules over sources; `summary` is complete once `run` is exhausted."""
+    """Runs selected rules over sources; `summary` is complete once `run` is exhausted.
+
+    `shape_gate=False` runs every rule on every record; tests use it to prove the gate (which
+    skips `only_if_malformed` rules on plain records and lines) never hides a finding.
+    """
 
     def __init__(
         self, rules: list[ActiveRule], context: RunContext, counter: Counter,
-        ignores: FileIgnores | None = None,
+        ignores: FileIgnores | None = None, shape_gate: bool = True,
     ) -> None:
         self.context = context
         self.counter = counter
         self.ignores = ignores or FileIgnores({})
         self.summary = Summary()
         self._line_rules = [r for r in rules if r.rule.spec.scope is Scope.LINE]
-        self._line_rules_plain = [r for r in self._line_rules if not r.rule.spec.only_if_malformed]
+        self._line_rules_plain = [
+            r for r in self._line_rules if not (shape_gate and r.rule.spec.only_if_malformed)
+        ]
         record_rules = [r for r in rules if r.rule.spec.scope is Scope.RECORD]
         self._record_rules = {
             fmt: [r for r in record_rules if fmt in r.rule.spec.formats] for fmt in RecordFormat
         }
         self._record_rules_plain = [
-            r for r in self._record_rules[RecordFormat.CHAT] if not r.rule.spec.only_if_malformed
+            r for r in self._record_rules[RecordFormat.CHAT]
+            if not (shape_gate and r.rule.spec.only_if_malformed)
         ]
         self._dataset = [
             (active, self._build(active)) for active in rules if active.rule.spec.scope is Scope.DATASET

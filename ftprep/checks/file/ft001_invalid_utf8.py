@@ -14,8 +14,8 @@ SPEC = RuleSpec(
     summary="The line contains bytes that are not valid UTF-8.",
     why="Fine-tuning APIs accept UTF-8 only; one bad byte makes the upload or the whole file "
         "fail, usually with no line number. Such bytes come from Latin-1 or Windows-1252 exports.",
-    bad='{"messages": [{"role": "user", "content": "caf\\xe9"}]}  (a raw 0xE9 byte)',
-    good='{"messages": [{"role": "user", "content": "café"}]}',
+    bad="(a line whose text holds the Latin-1 byte 0xE9 where UTF-8 needs 0xC3 0xA9: caf\\xe9)",
+    good='{"messages": [{"role": "user", "content": "café?"}, {"role": "assistant", "content": "Oui."}]}',
     only_if_malformed=True,
 )
 

@@ -13,10 +13,9 @@ SPEC = RuleSpec(
     summary="The example has more tokens than the model's per-example training limit.",
     why="Providers truncate examples over the limit: the end of the conversation, usually the "
         "assistant answer the example exists to teach, is silently cut from training.",
-    bad='{"messages": [{"role": "user", "content": "<70,000 tokens of text>"}, '
-        '{"role": "assistant", "content": "Summary: ..."}]}',
-    good='{"messages": [{"role": "user", "content": "<a shorter document>"}, '
-         '{"role": "assistant", "content": "Summary: ..."}]}',
+    bad="(a chat example of 70,112 tokens for gpt-4o-mini-2024-07-18, whose limit is 65,536)",
+    good='{"messages": [{"role": "user", "content": "Summarise: the meeting moved to Monday."}, '
+         '{"role": "assistant", "content": "Meeting now on Monday."}]}',
     fix=FixSpec("split or shorten the example, or drop it", FixSafety.UNSAFE),
 )
 

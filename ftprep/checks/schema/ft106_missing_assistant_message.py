@@ -1,4 +1,4 @@
-"""FT106 no-assistant-message."""
+"""FT106 missing-assistant-message."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from ftprep.record import Record
 from ftprep.registry import RecordFormat, RuleSpec, Scope
 
 SPEC = RuleSpec(
-    code="FT106", name="no-assistant-message", scope=Scope.RECORD, severity=Severity.ERROR,
+    code="FT106", name="missing-assistant-message", scope=Scope.RECORD, severity=Severity.ERROR,
     summary="The conversation has no assistant message, so there is nothing to learn.",
     why="Chat fine-tuning trains only on assistant turns; OpenAI rejects examples without one "
         "(the cookbook's `example_missing_assistant_message`).",

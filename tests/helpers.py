@@ -1,0 +1,45 @@
+"""Run ftprep's engine on JSONL text in tests, returning compact `line:col CODE` strings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ftprep.config import Settings
+from ftprep.diagnostics import Diagnostic
+from ftprep.engine import Engine
+from ftprep.linting import run_context
+from ftprep.readers.jsonl import Source
+from ftprep.selection import active_rules
+from ftprep.tokens import get_counter
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+CORPORA = SHARED / "corpora"
+
+
+def run_engine(
+    path: Path, settings: dict[str, Any] | None = None, shape_gate: bool = True
+) -> tuple[list[Diagnostic], Engine]:
+    config = Settings.model_validate(settings or {})
+    context = run_context(config)
+    engine = Engine(
+        active_rules(config), context, get_counter(context.encoding, config.tokenizer),
+        shape_gate=shape_gate,
+    )
+    diagnostics = list(engine.run([Source(str(path))]))
+    return diagnostics, engine
+
+
+def compact(diagnostics: list[Diagnostic]) -> list[str]:
+    """`line:col CODE` per diagnostic; dataset-level ones without a line read `0:0 CODE`."""
+    return [f"{d.location.line}:{d.location.column} {d.code}" for d in diagnostics]
+
+
+def lint_text(
+    tmp_path: Path, text: str | bytes, settings: dict[str, Any] | None = None,
+    shape_gate: bool = True, name: str = "data.jsonl",
+) -> list[Diagnostic]:
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    diagnostics, _engine = run_engine(path, settings, shape_gate)
+    return diagnostics

@@ -1,0 +1,63 @@
+"""One case file per rule (tests/rules/cases/FTnnn.toml), one parametrized harness.
+
+A case has `input` (JSONL text; `input_b64` for raw bytes), optional `options` (the rule's own),
+`settings` (run settings such as `model`), and `expect = ["2:31 FT205", ...]` or `pass = true`.
+Each case runs with only its rule selected, once with the engine's shape gate and once without:
+both must give the same findings, which proves the gate never hides a problem.
+"""
+
+from __future__ import annotations
+
+import base64
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ftprep.registry import all_rules
+from tests.helpers import compact, lint_text
+
+CASES_DIR = Path(__file__).parent / "cases"
+
+
+def _cases() -> list[Any]:
+    params = []
+    for path in sorted(CASES_DIR.glob("FT*.toml")):
+        code = path.stem
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        for number, case in enumerate(data.get("case", []), 1):
+            name = case.get("name", str(number)).replace(" ", "-")
+            params.append(pytest.param(code, case, id=f"{code}-{name}"))
+    return params
+
+
+def _input(case: dict[str, Any]) -> bytes:
+    if "input_b64" in case:
+        return base64.b64decode(case["input_b64"])
+    return case["input"].encode("utf-8")
+
+
+@pytest.mark.parametrize(("code", "case"), _cases())
+def test_case(code: str, case: dict[str, Any], tmp_path: Path) -> None:
+    settings = {"select": [code], **case.get("settings", {})}
+    if case.get("options"):
+        settings["rules"] = {code: case["options"]}
+    gated = compact(lint_text(tmp_path, _input(case), settings))
+    ungated = compact(lint_text(tmp_path, _input(case), settings, shape_gate=False))
+    assert gated == ungated, "the shape gate hid or changed a finding"
+    expected = [] if case.get("pass") else case["expect"]
+    assert gated == expected
+
+
+def test_every_rule_has_a_case_file() -> None:
+    missing = [r.code for r in all_rules() if not (CASES_DIR / f"{r.code}.toml").is_file()]
+    assert missing == []
+
+
+@pytest.mark.parametrize("code", sorted(p.stem for p in CASES_DIR.glob("FT*.toml")))
+def test_case_file_has_a_failing_and_a_passing_case(code: str) -> None:
+    data = tomllib.loads((CASES_DIR / f"{code}.toml").read_text(encoding="utf-8"))
+    cases = data.get("case", [])
+    assert any(c.get("pass") for c in cases), f"{code}: add a case that must not trigger"
+    assert any(c.get("expect") for c in cases), f"{code}: add a case that must trigger"
