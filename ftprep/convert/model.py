@@ -1,0 +1,75 @@
+"""The shapes data takes on its way through `convert`: source records, turns, outcomes.
+
+Every value carries an `Origin`, so a rejected or written record can always be traced back to
+the row, line or conversation it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a source record came from: file, 1-based row/line/index, conversation id."""
+
+    path: str
+    row: int | None = None
+    conversation: str | None = None
+    unit: str = "row"  # what `row` counts: "row", "line", "item", "message"
+
+    def __str__(self) -> str:
+        parts = [self.path]
+        if self.row is not None:
+            parts.append(f"{self.unit} {self.row}")
+        if self.conversation is not None:
+            parts.append(f"conversation {self.conversation}")
+        return ":".join(parts[:1]) + "".join(f", {p}" for p in parts[1:])
+
+    def as_json(self) -> dict[str, Any]:
+        return {"path": self.path, self.unit: self.row, "conversation": self.conversation}
+
+
+@dataclass(slots=True)
+class SourceRecord:
+    """One row or object as read from a tabular or JSON source, before any layout applies."""
+
+    origin: Origin
+    fields: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One message of a chat log, after the exporter's format is gone."""
+
+    speaker: str
+    text: str
+    time: datetime | None = None
+
+
+@dataclass(slots=True)
+class Conversation:
+    """A chat log's conversation (or channel/thread) as ordered turns, before roles are assigned."""
+
+    origin: Origin
+    turns: list[Turn] = field(default_factory=list)
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """A source record that could not become a training example, and why (never silent)."""
+
+    origin: Origin
+    reason: str
+    source: Any = None  # the offending record, JSON-serialisable, for the rejects file
+
+
+@dataclass(frozen=True, slots=True)
+class Converted:
+    """A training example ready to write, with where it came from."""
+
+    origin: Origin
+    record: dict[str, Any]
