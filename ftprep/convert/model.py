@@ -69,7 +69,12 @@ class Rejected:
 
 @dataclass(frozen=True, slots=True)
 class Converted:
-    """A training example ready to write, with where it came from."""
+    """A training example ready to write, with where it came from.
+
+    `units` is how many source units (rows, or chat messages) the example consumed, so the
+    summary can say read = written + rejected in the source's own unit.
+    """
 
     origin: Origin
     record: dict[str, Any]
+    units: int = 1
