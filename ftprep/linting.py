@@ -31,20 +31,25 @@ def run_context(settings: Settings) -> RunContext:
     name = settings.model
     model = provider.find_model(name) if name else None
     encoding = DEFAULT_ENCODING
+    notes: list[str] = []
     if model is not None:
         encoding = model.encoding
+        if model.status != "active":
+            notes.append(f"{model.id}: {model.status}. {provider.status_note}".strip())
     elif name is not None:
+        known = [m.id for m in provider.model] + [a for m in provider.model for a in m.aliases]
+        hint = closest(name, known)
+        suggestion = f"did you mean {hint!r}?" if hint else f"known models: {', '.join(known)}"
         by_prefix = provider.encoding_for(name)
         if by_prefix is None:
-            known = [m.id for m in provider.model] + [a for m in provider.model for a in m.aliases]
-            hint = closest(name, known)
-            raise ConfigError(
-                f"unknown model {name!r} for provider {provider.id}",
-                f"did you mean {hint!r}?" if hint else f"known models: {', '.join(known)}",
-            )
+            raise ConfigError(f"unknown model {name!r} for provider {provider.id}", suggestion)
         encoding = by_prefix
+        notes.append(
+            f"model {name!r} is not in the {provider.id} profile: counting with {encoding} "
+            f"(by name prefix), with no per-example limit or price; {suggestion}"
+        )
     limit = settings.max_tokens or (model.max_tokens_per_example if model else None)
-    return RunContext(provider, model, model.id if model else name, encoding, limit)
+    return RunContext(provider, model, model.id if model else name, encoding, limit, tuple(notes))
 
 
 @dataclass

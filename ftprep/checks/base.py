@@ -22,6 +22,7 @@ class RunContext:
     model_name: str | None
     encoding: str
     limit: int | None
+    notes: tuple[str, ...] = ()  # things the user should know about the setup (shown on stderr)
 
 
 class DatasetCheck:

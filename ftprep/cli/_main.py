@@ -21,6 +21,8 @@ def cli() -> None:
 
 
 def _register() -> None:
+    if cli.commands:
+        return
     from ftprep.cli import lint, rules
 
     cli.add_command(lint.lint)
@@ -28,7 +30,8 @@ def _register() -> None:
     cli.add_command(rules.rule)
 
 
-def main(argv: list[str] | None = None) -> None:
+def run(argv: list[str] | None = None) -> int:
+    """Run one command and return its exit code; every expected failure becomes a message."""
     _register()
     try:
         code = cli.main(args=argv, prog_name="ftprep", standalone_mode=False)
@@ -36,17 +39,19 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"ftprep: error: {error.message}", err=True)
         if error.hint:
             click.echo(f"  hint: {error.hint}", err=True)
-        sys.exit(error.exit_code)
-    except click.exceptions.Abort:
+        return error.exit_code
+    except (click.exceptions.Abort, KeyboardInterrupt):
         click.echo("ftprep: interrupted", err=True)
-        sys.exit(EXIT_INTERRUPTED)
-    except KeyboardInterrupt:
-        click.echo("ftprep: interrupted", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        return EXIT_INTERRUPTED
+    except click.exceptions.Exit as done:  # --help, --version
+        return done.exit_code
     except click.ClickException as error:
         error.show()
-        sys.exit(EXIT_USAGE)
+        return EXIT_USAGE
     except BrokenPipeError:
-        sys.stderr.close()
-        sys.exit(0)
-    sys.exit(code if isinstance(code, int) else 0)
+        return 0
+    return code if isinstance(code, int) else 0
+
+
+def main() -> None:
+    sys.exit(run())

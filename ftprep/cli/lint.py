@@ -59,6 +59,8 @@ def lint(
     )
     sources = resolve_sources(list(paths))
     job = lint_job(settings, sources)
+    for note in job.engine.context.notes:
+        click.echo(f"ftprep: note: {note}", err=True)
     if output is None:
         return _render(job, output_format, sys.stdout, use_color(color))
     with atomic_text(output) as stream:
