@@ -7,16 +7,16 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import IO, Any
 
 
 @contextmanager
-def atomic_text(path: Path) -> Iterator[TextIO]:
+def _atomic(path: Path, mode: str, **open_args: Any) -> Iterator[IO[Any]]:
     """Write to a temporary file beside `path`, fsync, then rename over it."""
     folder = path.resolve().parent
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+        with os.fdopen(handle, mode, **open_args) as stream:
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
@@ -24,3 +24,15 @@ def atomic_text(path: Path) -> Iterator[TextIO]:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def atomic_text(path: Path) -> Iterator[IO[str]]:
+    with _atomic(path, "w", encoding="utf-8", newline="\n") as stream:
+        yield stream
+
+
+@contextmanager
+def atomic_bytes(path: Path) -> Iterator[IO[bytes]]:
+    with _atomic(path, "wb", buffering=1 << 20) as stream:
+        yield stream
