@@ -7,7 +7,7 @@ state. Diagnostics come out sorted by line within each file, then dataset-level 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from ftprep.checks.base import DatasetCheck, RunContext
@@ -24,6 +24,38 @@ from ftprep.tokens import Counter
 
 BATCH_RECORDS = 4096
 INTERNAL_ERROR = "FT000"
+
+
+ErrorSink = Callable[[list[Diagnostic], ActiveRule, Location, Exception], None]
+
+
+class RecordChecker:
+    """Runs record-scope rules on one record; shared by `lint` and `convert`'s self-check.
+
+    Rules are grouped by record format once; a plain chat record (see `Record.plain_shape`)
+    skips rules marked `only_if_malformed` unless `shape_gate` is off.
+    """
+
+    def __init__(self, rules: list[ActiveRule], shape_gate: bool = True) -> None:
+        record_rules = [r for r in rules if r.rule.spec.scope is Scope.RECORD]
+        self._by_format = {
+            fmt: [r for r in record_rules if fmt in r.rule.spec.formats] for fmt in RecordFormat
+        }
+        self._plain = [
+            r for r in self._by_format[RecordFormat.CHAT]
+            if not (shape_gate and r.rule.spec.only_if_malformed)
+        ]
+
+    def findings(
+        self, record: Record, out: list[Diagnostic], on_error: ErrorSink
+    ) -> Iterator[tuple[ActiveRule, Finding]]:
+        rules = self._plain if record.plain_shape else self._by_format[record.format]
+        for active in rules:
+            try:
+                for finding in active.rule.check(record, active.options):  # type: ignore[misc]
+                    yield active, finding
+            except Exception as error:  # the rule boundary: report, never crash
+                on_error(out, active, record.location, error)
 
 
 @dataclass
@@ -53,14 +85,7 @@ class Engine:
         self._line_rules_plain = [
             r for r in self._line_rules if not (shape_gate and r.rule.spec.only_if_malformed)
         ]
-        record_rules = [r for r in rules if r.rule.spec.scope is Scope.RECORD]
-        self._record_rules = {
-            fmt: [r for r in record_rules if fmt in r.rule.spec.formats] for fmt in RecordFormat
-        }
-        self._record_rules_plain = [
-            r for r in self._record_rules[RecordFormat.CHAT]
-            if not (shape_gate and r.rule.spec.only_if_malformed)
-        ]
+        self._records = RecordChecker(rules, shape_gate)
         self._dataset = [
             (active, self._build(active)) for active in rules if active.rule.spec.scope is Scope.DATASET
         ]
@@ -151,18 +176,10 @@ class Engine:
             tokens.limit = limit
 
     def _check_record(self, record: Record, out: list[Diagnostic]) -> None:
-        if record.plain_shape:
-            rules = self._record_rules_plain
-        else:
-            rules = self._record_rules[record.format]
-        for active in rules:
-            try:
-                for finding in active.rule.check(record, active.options):  # type: ignore[misc]
-                    column = finding.column or column_of(record.text, finding.pointer)
-                    location = record.location.with_(column=column, pointer=finding.pointer)
-                    self._emit(out, active, finding, location)
-            except Exception as error:
-                self._internal_error(out, active, record.location, error)
+        for active, finding in self._records.findings(record, out, self._internal_error):
+            column = finding.column or column_of(record.text, finding.pointer)
+            location = record.location.with_(column=column, pointer=finding.pointer)
+            self._emit(out, active, finding, location)
 
     def _end_file(self, stats: FileStats) -> Iterator[Diagnostic]:
         out: list[Diagnostic] = []
