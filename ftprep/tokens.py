@@ -17,10 +17,12 @@ import gzip
 import hashlib
 import os
 import threading
+import zlib
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Protocol
 
 from ftprep.errors import FtprepError
@@ -33,6 +35,7 @@ EXPECTED_SHA256 = {
 }
 BACKENDS = ("toktok", "tiktoken")
 _TIKTOKEN_CHUNK = 2_000
+_TOKTOK_THREADED = 64  # batches this small count faster on one thread than they start a pool
 
 
 class Counter(Protocol):
@@ -61,9 +64,19 @@ class ToktokCounter:
     def count(self, texts: Sequence[str]) -> list[int]:
         if not texts:
             return []
-        threads = self.threads if len(texts) > 64 else 1
-        counts: list[int] = self._toktok.batch_count(texts, self.encoding, threads=threads)
+        threads = self.threads if len(texts) > _TOKTOK_THREADED else 1
+        try:
+            counts: list[int] = self._toktok.batch_count(texts, self.encoding, threads=threads)
+        except UnicodeEncodeError:
+            # Lone surrogates (json.loads lets them through; orjson does not): replace them as
+            # tiktoken's encode_ordinary does, so both backends count the same.
+            texts = [_without_surrogates(text) for text in texts]
+            counts = self._toktok.batch_count(texts, self.encoding, threads=threads)
         return counts
+
+
+def _without_surrogates(text: str) -> str:
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 class TiktokenCounter:
@@ -91,15 +104,26 @@ class TiktokenCounter:
         return counts
 
 
-def load_ranks(encoding: str) -> dict[bytes, int]:
-    """The BPE ranks of a shipped encoding file, verified against tiktoken's published hash."""
+def load_ranks(encoding: str, directory: Traversable | None = None) -> dict[bytes, int]:
+    """The BPE ranks of a shipped encoding file, verified against tiktoken's published hash.
+
+    `directory` defaults to the installed `ftprep/data`; a missing, truncated or altered file is
+    an error that says so, never a silently different tokenizer.
+    """
     if encoding not in EXPECTED_SHA256:
         raise FtprepError(f"unknown encoding {encoding!r}; known: {', '.join(ENCODINGS)}")
-    packed = resources.files("ftprep.data").joinpath(f"{encoding}.tiktoken.gz").read_bytes()
-    data = gzip.decompress(packed)
+    folder = directory if directory is not None else resources.files("ftprep.data")
+    name = f"{encoding}.tiktoken.gz"
+    reinstall = "reinstall ftprep, or use --tokenizer toktok"
+    try:
+        data = gzip.decompress(folder.joinpath(name).read_bytes())
+    except OSError as error:  # missing file, or gzip.BadGzipFile
+        raise FtprepError(f"encoding file {name} cannot be read ({error})", reinstall) from None
+    except (EOFError, zlib.error) as error:  # truncated or damaged gzip stream
+        raise FtprepError(f"encoding file {name} is corrupt ({error})", reinstall) from None
     digest = hashlib.sha256(data).hexdigest()
     if digest != EXPECTED_SHA256[encoding]:
-        raise FtprepError(f"encoding file {encoding} is corrupt (sha256 {digest})")
+        raise FtprepError(f"encoding file {name} is corrupt (sha256 {digest})", reinstall)
     ranks: dict[bytes, int] = {}
     for line in data.splitlines():
         if line:
