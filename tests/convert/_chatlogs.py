@@ -1,0 +1,32 @@
+"""Small helpers shared by the chat-log reader tests."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from ftprep.convert.model import Conversation, Rejected
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "chatlogs"
+
+
+def split(items: Iterable[Conversation | Rejected]) -> tuple[list[Conversation], list[Rejected]]:
+    """Conversations and rejections, each in the order the reader yielded them."""
+    conversations: list[Conversation] = []
+    rejected: list[Rejected] = []
+    for item in items:
+        (conversations if isinstance(item, Conversation) else rejected).append(item)
+    return conversations, rejected
+
+
+def pairs(conversation: Conversation) -> list[tuple[str, str]]:
+    return [(turn.speaker, turn.text) for turn in conversation.turns]
+
+
+def zip_folder(folder: Path, target: Path, prefix: str = "") -> Path:
+    """Zip `folder`'s files (sorted, stable) the way an exporter would ship them."""
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            archive.write(path, prefix + path.relative_to(folder).as_posix())
+    return target

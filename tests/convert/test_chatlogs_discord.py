@@ -1,0 +1,103 @@
+"""DiscordChatExporter JSON: Default and Reply messages of one channel, events dropped."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ftprep.errors import FtprepError
+from ftprep.readers.chatlogs import discord
+from tests.convert._chatlogs import DATA, pairs, split
+
+EXPORT = DATA / "discord" / "general.json"
+
+
+def test_round_trip() -> None:
+    conversations, rejected = split(discord.read(EXPORT))
+    assert rejected == []
+    (channel,) = conversations
+    assert pairs(channel) == [
+        ("Ada", "Is the meetup still on for Saturday?"),  # nickname over account name
+        ("Grace", "Yes, 2pm at the library"),  # a Reply is conversation
+        # the pin notice, the attachment-only message and the join are not; the duplicated id
+        # (overlapping exports) is kept once
+        ("linus", "I'll bring snacks 🍪\nand the projector"),  # no nickname: account name
+        ("HelperBot", "Reminder set for Saturday 13:30."),  # bots speak too; the caller decides
+    ]
+    assert channel.title == "Book Club #general"
+    assert channel.origin.conversation == "900000000000000001"
+    assert channel.turns[1].time == datetime(2024, 2, 1, 9, 2, 10, 512000, tzinfo=UTC)
+    assert discord.sniff(EXPORT)
+
+
+def document(messages: list[Any]) -> dict[str, Any]:
+    base = json.loads(EXPORT.read_text(encoding="utf-8"))
+    base["messages"] = messages
+    base["messageCount"] = len(messages)
+    return base
+
+
+def test_out_of_order_messages_are_sorted(tmp_path: Path) -> None:
+    base = json.loads(EXPORT.read_text(encoding="utf-8"))
+    first, second = base["messages"][0], base["messages"][1]
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps(document([second, first])), encoding="utf-8")
+    (channel,) = split(discord.read(path))[0]
+    assert [t.text for t in channel.turns] == [first["content"], second["content"]]
+
+
+def test_malformed_messages_are_rejected_one_by_one(tmp_path: Path) -> None:
+    good = json.loads(EXPORT.read_text(encoding="utf-8"))["messages"][0]
+    messages = [
+        7,
+        {**good, "id": "1", "author": None},
+        {**good, "id": "2", "author": {"id": "9"}},
+        {**good, "id": "3", "content": {"text": "x"}},
+        good,
+    ]
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps(document(messages)), encoding="utf-8")
+    conversations, rejected = split(discord.read(path))
+    assert len(conversations[0].turns) == 1
+    assert [(r.origin.row, r.origin.unit, r.reason) for r in rejected] == [
+        (1, "message", "message is a number, not an object"),
+        (2, "message", "message has no author"),
+        (3, "message", "message author has no name or nickname"),
+        (4, "message", "message content is an object, not a string"),
+    ]
+
+
+def test_channel_without_text_is_rejected(tmp_path: Path) -> None:
+    base = json.loads(EXPORT.read_text(encoding="utf-8"))
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps(document([base["messages"][2], base["messages"][3]])), encoding="utf-8")
+    conversations, rejected = split(discord.read(path))
+    assert conversations == []
+    assert rejected[0].reason == ("channel has no messages with text (1 event and 1 message "
+                                  "without text dropped)")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "file is empty"),
+        (b'{"guild": {}, "channel": {}', "invalid JSON"),
+        (b'{"guild": {}, "channel": {}, "messages": {}}', "not a DiscordChatExporter JSON export"),
+        (b"[1, 2]", "not a DiscordChatExporter JSON export"),
+    ],
+)
+def test_unreadable_files_raise(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "c.json"
+    path.write_bytes(content)
+    with pytest.raises(FtprepError, match=message):
+        list(discord.read(path))
+
+
+def test_sniff_only_its_own_files() -> None:
+    assert not discord.sniff(DATA / "telegram" / "result.json")
+    assert not discord.sniff(DATA / "chatgpt" / "conversations.json")
+    assert not discord.sniff(DATA / "whatsapp" / "android_ddmmyy.txt")
