@@ -23,9 +23,12 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ftprep.errors import FtprepError
+
+if TYPE_CHECKING:
+    import tiktoken
 
 ENCODINGS = ("o200k_base", "cl100k_base")
 # tiktoken_ext.openai_public's expected hashes of the uncompressed files.
@@ -55,7 +58,7 @@ class ToktokCounter:
     backend = "toktok"
 
     def __init__(self, encoding: str, threads: int) -> None:
-        import toktok
+        import toktok  # type: ignore[import-untyped]
 
         self._toktok = toktok
         self.encoding = encoding
@@ -136,19 +139,19 @@ _TIKTOKEN_LOCK = threading.Lock()
 
 
 @cache
-def tiktoken_encoding(encoding: str):  # type: ignore[no-untyped-def]
+def tiktoken_encoding(encoding: str) -> tiktoken.Encoding:
     """tiktoken's own Encoding, with its pattern and special tokens, from the shipped ranks."""
     import tiktoken
-    import tiktoken_ext.openai_public as public
+    import tiktoken_ext.openai_public as public  # type: ignore[import-untyped]
 
     ranks = load_ranks(encoding)
     with _TIKTOKEN_LOCK:
         original = public.load_tiktoken_bpe
-        public.load_tiktoken_bpe = lambda *_args, **_kwargs: ranks  # type: ignore[assignment]
+        public.load_tiktoken_bpe = lambda *_args, **_kwargs: ranks
         try:
             params = getattr(public, encoding)()
         finally:
-            public.load_tiktoken_bpe = original  # type: ignore[assignment]
+            public.load_tiktoken_bpe = original
     return tiktoken.Encoding(**params)
 
 

@@ -25,7 +25,14 @@ import pytest
 
 from ftprep import tokens
 from ftprep.errors import FtprepError
-from ftprep.tokens import ENCODINGS, ToktokCounter, get_counter, load_ranks, tiktoken_encoding
+from ftprep.tokens import (
+    ENCODINGS,
+    TiktokenCounter,
+    ToktokCounter,
+    get_counter,
+    load_ranks,
+    tiktoken_encoding,
+)
 from tests.helpers import CORPORA
 
 DATA_DIR = Path(tokens.__file__).parent / "data"
@@ -158,6 +165,7 @@ def _agree(encoding: str, texts: list[str]) -> None:
     fast = get_counter(encoding, "toktok")
     reference = get_counter(encoding, "tiktoken")
     assert isinstance(fast, ToktokCounter), "toktok-rs is a dependency; it must be importable here"
+    assert isinstance(reference, TiktokenCounter)
     expected = reference.count(texts)
     sample = slice(len(texts) // 2, len(texts) // 2 + 300)  # the pooled path equals plain calls
     assert expected[sample] == [len(reference.encoder.encode_ordinary(t)) for t in texts[sample]]

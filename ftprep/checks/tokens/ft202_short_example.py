@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel, Field
 
-from ftprep.diagnostics import FixSafety, FixSpec, Finding, Severity
+from ftprep.diagnostics import Finding, FixSafety, FixSpec, Severity
 from ftprep.record import Record
 from ftprep.registry import RecordFormat, RuleSpec, Scope
 
@@ -15,7 +15,7 @@ class Options(BaseModel, frozen=True, extra="forbid"):
     # 5: debris ("hi" / "ok", "test" / "test") counts 2-4 content tokens; the shortest real
     # instruction examples seen (LLaMA-Factory's alpaca demos) count 10-14.
     min_tokens: int = Field(
-        5, ge=1, description="report examples whose message contents add up to fewer tokens"
+        default=5, ge=1, description="report examples whose message contents add up to fewer tokens"
     )
 
 

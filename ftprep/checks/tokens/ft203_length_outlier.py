@@ -10,7 +10,7 @@ from typing import TypeVar
 from pydantic import BaseModel, Field
 
 from ftprep.checks.base import DatasetCheck, RunContext
-from ftprep.diagnostics import FixSafety, FixSpec, Finding, Location, Severity
+from ftprep.diagnostics import Finding, FixSafety, FixSpec, Location, Severity
 from ftprep.record import Record
 from ftprep.registry import RuleSpec, Scope
 
@@ -24,17 +24,17 @@ _MAD_TO_SIGMA = 1.4826
 
 class Options(BaseModel, frozen=True, extra="forbid"):
     z: float = Field(
-        3.5, gt=0,
+        default=3.5, gt=0,
         description="robust z-score of log-length above which an example is an outlier "
                     "(3.5: Iglewicz and Hoaglin's modified z-score cut-off)",
     )
     min_ratio: float = Field(
-        4.0, ge=1,
+        default=4.0, ge=1,
         description="an outlier is also at least this many times the median length, so "
                     "datasets of near-identical lengths do not flag ordinary variation",
     )
     min_examples: int = Field(
-        10, ge=3, description="judge only datasets with at least this many examples"
+        default=10, ge=3, description="judge only datasets with at least this many examples"
     )
 
 

@@ -7,14 +7,14 @@ from collections.abc import Iterator
 from pydantic import BaseModel, Field
 
 from ftprep.checks.base import DatasetCheck, RunContext
-from ftprep.diagnostics import FixSafety, FixSpec, Finding, Location, Severity
+from ftprep.diagnostics import Finding, FixSafety, FixSpec, Location, Severity
 from ftprep.readers.jsonl import FileStats
 from ftprep.registry import RuleSpec, Scope
 
 
 class Options(BaseModel, frozen=True, extra="forbid"):
     max_bytes: int | None = Field(
-        None, gt=0,
+        default=None, gt=0,
         description="per-file size limit in bytes (default: the provider profile's "
                     "`max_file_bytes`, e.g. 512 MB for OpenAI)",
     )
