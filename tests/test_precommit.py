@@ -1,0 +1,155 @@
+"""The `ftprep-lint` hook, run by the real pre-commit from a real `git commit`.
+
+A snapshot of the working tree (uncommitted changes included) is committed to a temporary repo
+that a dataset repo's .pre-commit-config.yaml points at, so pre-commit reads the shipped
+.pre-commit-hooks.yaml and pip-installs ftprep into its own virtualenv, as for a user. That
+install (dependencies come from the package index or pip's cache) takes 15-60 s, once per module:
+slow, and CI runs it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CLEAN = ROOT / "sample_data" / "clean_chat.jsonl"
+
+pytestmark = pytest.mark.slow
+
+if shutil.which("git") is None:
+    pytest.skip("git is not installed", allow_module_level=True)
+
+
+def _git_env(home: Path) -> dict[str, str]:
+    """Git without the user's or system's config (hooksPath, signing), with a fixed identity."""
+    empty = home / "gitconfig"  # a real empty file: os.devnull is not always a device
+    empty.write_text("", encoding="utf-8")
+    return {
+        **os.environ,
+        "GIT_CONFIG_GLOBAL": str(empty),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": "ftprep tests",
+        "GIT_AUTHOR_EMAIL": "tests@ftprep.invalid",
+        "GIT_COMMITTER_NAME": "ftprep tests",
+        "GIT_COMMITTER_EMAIL": "tests@ftprep.invalid",
+        "PRE_COMMIT_HOME": str(home),
+        "NO_COLOR": "1",
+    }
+
+
+def _run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run with stderr merged into stdout: git shows a hook's output on stderr."""
+    return subprocess.run(
+        args, check=False, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True, timeout=900, input="",
+    )
+
+
+def _ok(args: list[str], cwd: Path, env: dict[str, str]) -> str:
+    result = _run(args, cwd, env)
+    assert result.returncode == 0, f"{args}: {result.stdout}"
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Shared by every test here, so pre-commit builds the hook's virtualenv only once."""
+    return _git_env(tmp_path_factory.mktemp("pre-commit-home"))
+
+
+@pytest.fixture(scope="module")
+def hook_repo(tmp_path_factory: pytest.TempPathFactory, env: dict[str, str]) -> tuple[Path, str]:
+    """This project's working tree, tracked and untracked-but-not-ignored files, as one commit."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+    )
+    if listed.returncode != 0:
+        pytest.skip("the project is not a git checkout")
+    repo = tmp_path_factory.mktemp("ftprep-hook-repo")
+    for name in filter(None, listed.stdout.split("\0")):
+        source = ROOT / name
+        if source.is_file():  # tracked files deleted in the working tree are skipped
+            (repo / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, repo / name)
+    _ok(["git", "init", "-q"], repo, env)
+    _ok(["git", "add", "-A"], repo, env)
+    _ok(["git", "commit", "-q", "--no-verify", "-m", "snapshot for the hook test"], repo, env)
+    return repo, _ok(["git", "rev-parse", "HEAD"], repo, env).strip()
+
+
+@pytest.fixture
+def dataset_repo(tmp_path: Path, hook_repo: tuple[Path, str], env: dict[str, str]) -> Path:
+    """A dataset repository that uses the hook the way the README tells users to."""
+    path, rev = hook_repo
+    (tmp_path / ".pre-commit-config.yaml").write_text(
+        f"repos:\n"
+        f"-   repo: {path}\n"
+        f"    rev: {rev}\n"
+        f"    hooks:\n"
+        f"    -   id: ftprep-lint\n",
+        encoding="utf-8",
+    )
+    _ok(["git", "init", "-q"], tmp_path, env)
+    _ok(["pre-commit", "install"], tmp_path, env)
+    return tmp_path
+
+
+def commit(repo: Path, env: dict[str, str], *names: str) -> subprocess.CompletedProcess[str]:
+    _ok(["git", "add", ".pre-commit-config.yaml", *names], repo, env)
+    return _run(["git", "commit", "-m", "add data"], repo, env)
+
+
+def commits(repo: Path, env: dict[str, str]) -> int:
+    result = _run(["git", "rev-list", "--count", "HEAD"], repo, env)
+    return int(result.stdout) if result.returncode == 0 else 0
+
+
+def test_clean_jsonl_is_committed(dataset_repo: Path, env: dict[str, str]) -> None:
+    (dataset_repo / "data").mkdir()
+    shutil.copy(CLEAN, dataset_repo / "data" / "train.jsonl")
+    result = commit(dataset_repo, env, "data/train.jsonl")
+    assert result.returncode == 0, result.stdout
+    assert "ftprep lint" in result.stdout and "Passed" in result.stdout
+    assert commits(dataset_repo, env) == 1
+
+
+@pytest.mark.parametrize("name", ["train.jsonl", "chats.ndjson"])
+def test_jsonl_with_an_error_blocks_the_commit(
+    dataset_repo: Path, env: dict[str, str], name: str
+) -> None:
+    lines = CLEAN.read_text(encoding="utf-8").splitlines()
+    lines[4] = '{"messages": [{"role": "user", "content": "Do you price match other shops?"}]}'
+    (dataset_repo / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = commit(dataset_repo, env, name)
+    assert result.returncode != 0
+    assert "Failed" in result.stdout
+    assert f"{name}:5:2: FT106 [error]" in result.stdout, result.stdout
+    assert commits(dataset_repo, env) == 0
+
+
+def test_other_files_are_not_linted(dataset_repo: Path, env: dict[str, str]) -> None:
+    (dataset_repo / "notes.txt").write_text('{"messages": [} not JSON, and not JSONL either\n')
+    (dataset_repo / "config.json").write_text('{"messages": []}\n')
+    result = commit(dataset_repo, env, "notes.txt", "config.json")
+    assert result.returncode == 0, result.stdout
+    assert "(no files to check)" in result.stdout
+
+
+def test_files_are_linted_as_one_dataset(dataset_repo: Path, env: dict[str, str]) -> None:
+    """One example per file, twelve files: each slice alone is below OpenAI's minimum of 10.
+
+    Passes only if pre-commit hands every file to one ftprep process (require_serial), as
+    dataset rules need; without it, pre-commit splits the list across processes, one per core.
+    """
+    names = []
+    for number, line in enumerate(CLEAN.read_text(encoding="utf-8").splitlines()[:12]):
+        names.append(f"part-{number:02}.jsonl")
+        (dataset_repo / names[-1]).write_text(line + "\n", encoding="utf-8")
+    result = commit(dataset_repo, env, *names)
+    assert result.returncode == 0, result.stdout
