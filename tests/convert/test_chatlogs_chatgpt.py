@@ -85,7 +85,7 @@ def test_zip_and_folder_exports(tmp_path: Path) -> None:
 
 def test_streaming_gives_the_same_result_in_tiny_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     whole = [pairs(c) for c in split(chatgpt.read(EXPORT))[0]]
-    monkeypatch.setattr(_helpers._ArrayReader, "CHUNK", 5)
+    monkeypatch.setattr(_helpers._StreamReader, "CHUNK", 5)
     assert [pairs(c) for c in split(chatgpt.read(EXPORT))[0]] == whole
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from ftprep.errors import FtprepError
-from ftprep.readers.chatlogs import discord
+from ftprep.readers.chatlogs import _helpers, discord
 from tests.convert._chatlogs import DATA, pairs, split
 
 EXPORT = DATA / "discord" / "general.json"
@@ -87,7 +87,8 @@ def test_channel_without_text_is_rejected(tmp_path: Path) -> None:
         (b"", "file is empty"),
         (b'{"guild": {}, "channel": {}', "invalid JSON"),
         (b'{"guild": {}, "channel": {}, "messages": {}}', "not a DiscordChatExporter JSON export"),
-        (b"[1, 2]", "not a DiscordChatExporter JSON export"),
+        (b"[1, 2]", "expected a JSON object"),
+        (b'{"guild": {}, "channel": {}}', "not a DiscordChatExporter JSON export"),
     ],
 )
 def test_unreadable_files_raise(tmp_path: Path, content: bytes, message: str) -> None:
@@ -95,6 +96,12 @@ def test_unreadable_files_raise(tmp_path: Path, content: bytes, message: str) ->
     path.write_bytes(content)
     with pytest.raises(FtprepError, match=message):
         list(discord.read(path))
+
+
+def test_messages_are_streamed_in_small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    whole = pairs(split(discord.read(EXPORT))[0][0])
+    monkeypatch.setattr(_helpers._StreamReader, "CHUNK", 7)
+    assert pairs(split(discord.read(EXPORT))[0][0]) == whole
 
 
 def test_sniff_only_its_own_files() -> None:

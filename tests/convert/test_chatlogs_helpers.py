@@ -11,7 +11,7 @@ import pytest
 from ftprep.convert.model import Turn
 from ftprep.errors import FtprepError
 from ftprep.readers.chatlogs import _helpers
-from ftprep.readers.chatlogs._helpers import in_time_order, iter_json_array
+from ftprep.readers.chatlogs._helpers import in_time_order, iter_json_array, iter_json_members
 
 
 def stream(text: str) -> list[object]:
@@ -21,13 +21,13 @@ def stream(text: str) -> list[object]:
 @pytest.fixture
 def tiny_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Force many refills, so elements and numbers straddle chunk boundaries."""
-    monkeypatch.setattr(_helpers._ArrayReader, "CHUNK", 3)
+    monkeypatch.setattr(_helpers._StreamReader, "CHUNK", 3)
 
 
 @pytest.mark.parametrize("chunked", [False, True])
 def test_array_elements_match_json_load(chunked: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     if chunked:
-        monkeypatch.setattr(_helpers._ArrayReader, "CHUNK", 3)
+        monkeypatch.setattr(_helpers._StreamReader, "CHUNK", 3)
     values = [{"a": [1, 2, {"b": "x\u00e9\\n"}]}, 12345678901234567890, -1.5e10, "s,]", None,
               [], {}, True, {"nested": [[[]]]}]
     text = "\n [\n" + ",\n  ".join(json.dumps(v, ensure_ascii=False) for v in values) + "\n]\n"
@@ -64,6 +64,35 @@ def test_error_position_is_absolute_across_refills(tiny_chunks: None) -> None:
     text = "[" + ", ".join(["1"] * 50) + ", ?]"
     with pytest.raises(FtprepError, match=f"character {text.index('?') + 1} "):
         stream(text)
+
+
+def members(text: str) -> list[tuple[str, object, bool]]:
+    return list(iter_json_members(io.StringIO(text), "x.json", "messages"))
+
+
+def test_object_members_stream_one_array(tiny_chunks: None) -> None:
+    text = '{"guild": {"id": "1"}, "messages": [{"a": 1}, 2], "messageCount": 2, "x": [3]}'
+    assert members(text) == [("guild", {"id": "1"}, False), ("messages", {"a": 1}, True),
+                             ("messages", 2, True), ("messageCount", 2, False), ("x", [3], False)]
+    assert members('{"messages": {"not": "a list"}}') == [("messages", {"not": "a list"}, False)]
+    assert members("{}") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("[]", "expected a JSON object"),
+        ('{"a" 1}', "expected ':'"),
+        ("{1: 2}", "expected a member name"),
+        ('{"a": 1', "not closed"),
+        ('{"a": ', "not closed"),
+        ('{"messages": [1, 2}', "expected ',' or ']'"),
+        ('{"a": 1} {}', "extra data"),
+    ],
+)
+def test_broken_objects_raise(text: str, reason: str, tiny_chunks: None) -> None:
+    with pytest.raises(FtprepError, match=reason):
+        members(text)
 
 
 def test_time_order_is_stable_and_mixes_aware_and_naive() -> None:

@@ -130,12 +130,45 @@ def iter_json_array(stream: TextIO, where: str) -> Iterator[Any]:
     holds every conversation's objects at once. This reads chunks and decodes one element at a
     time with the stdlib scanner, so memory is one element plus the read buffer.
     """
-    reader = _ArrayReader(stream, where)
-    yield from reader.elements()
+    reader = _StreamReader(stream, where)
+    reader.start("[", "array")
+    yield from reader.items()
+    reader.finish()
 
 
-class _ArrayReader:
-    """Incremental `[a, b, ...]` reader: a text buffer, a position, and geometric refills."""
+def iter_json_members(stream: TextIO, where: str, streamed: str) -> Iterator[tuple[str, Any, bool]]:
+    """Yield `(key, value, False)` for a top-level object's members, except that the array under
+    `streamed` comes out one element at a time as `(streamed, element, True)`.
+
+    A DiscordChatExporter file is `{guild, channel, ..., messages: [...]}` with the header first,
+    so a channel of a million messages never has to be parsed whole.
+    """
+    reader = _StreamReader(stream, where)
+    reader.start("{", "object")
+    if reader.peek() == "}":
+        reader.pos += 1
+    else:
+        while True:
+            if reader.peek() != '"':
+                raise reader.fail("expected a member name")
+            key = reader.value()
+            if reader.peek() != ":":
+                raise reader.fail("expected ':' after a member name")
+            reader.pos += 1
+            if key == streamed and reader.peek() == "[":
+                reader.pos += 1
+                yield from ((key, element, True) for element in reader.items())
+            else:
+                if reader.peek() == "":
+                    raise reader.fail("the object is not closed")
+                yield key, reader.value(), False
+            if reader.separator("}", "object"):
+                break
+    reader.finish()
+
+
+class _StreamReader:
+    """Incremental JSON reader: a text buffer, a position, and geometric refills."""
 
     CHUNK = 1 << 16
 
@@ -162,7 +195,7 @@ class _ArrayReader:
         else:
             self.eof = True
 
-    def _peek(self) -> str:
+    def peek(self) -> str:
         """The next non-whitespace character ("" at end of input), without consuming it."""
         while True:
             while self.pos < len(self.buf) and self.buf[self.pos] in " \t\r\n":
@@ -171,7 +204,7 @@ class _ArrayReader:
                 return self.buf[self.pos : self.pos + 1]
             self._fill(self.CHUNK)
 
-    def _fail(self, what: str) -> FtprepError:
+    def fail(self, what: str) -> FtprepError:
         return FtprepError(f"{self.where}: invalid JSON at character {self.consumed + self.pos + 1} "
                            f"({what})")
 
@@ -179,14 +212,14 @@ class _ArrayReader:
         rest = self.buf[end:]
         return rest.lstrip("0123456789.eE+-") == ""
 
-    def _value(self) -> Any:
+    def value(self) -> Any:
         while True:
             try:
                 value, end = self.decoder.raw_decode(self.buf, self.pos)
             except json.JSONDecodeError as error:
                 if self.eof:
                     self.pos = error.pos
-                    raise self._fail(reason_text(error.msg)) from None
+                    raise self.fail(reason_text(error.msg)) from None
                 self._fill(len(self.buf) - self.pos)  # double what is pending: linear overall
                 continue
             if not self.eof and isinstance(value, (int, float)) and self._number_may_go_on(end):
@@ -195,30 +228,40 @@ class _ArrayReader:
             self.pos = end
             return value
 
-    def elements(self) -> Iterator[Any]:
-        first = self._peek()
+    def start(self, opener: str, kind: str) -> None:
+        first = self.peek()
         if first == "":
             raise FtprepError(f"{self.where}: file is empty")
-        if first != "[":
-            raise self._fail(f"expected a JSON array, found {first!r}")
+        if first != opener:
+            raise self.fail(f"expected a JSON {kind}, found {first!r}")
         self.pos += 1
-        if self._peek() == "]":
+
+    def separator(self, closer: str, kind: str) -> bool:
+        """Consume `,` (False: more follows) or `closer` (True: done)."""
+        following = self.peek()
+        if following == "":
+            raise self.fail(f"the {kind} is not closed")
+        if following not in "," + closer:
+            after = "a member" if kind == "object" else "an element"
+            raise self.fail(f"expected ',' or '{closer}' after {after}")
+        self.pos += 1
+        return following == closer
+
+    def items(self) -> Iterator[Any]:
+        """Elements of an array whose `[` was just consumed, through its `]`."""
+        if self.peek() == "]":
             self.pos += 1
-        else:
-            while True:
-                if self._peek() == "":
-                    raise self._fail("the array is not closed")
-                yield self._value()
-                following = self._peek()
-                if following == "":
-                    raise self._fail("the array is not closed")
-                if following not in ",]":
-                    raise self._fail("expected ',' or ']' after an element")
-                self.pos += 1
-                if following == "]":
-                    break
-        if self._peek() != "":
-            raise self._fail("extra data after the array")
+            return
+        while True:
+            if self.peek() == "":
+                raise self.fail("the array is not closed")
+            yield self.value()
+            if self.separator("]", "array"):
+                return
+
+    def finish(self) -> None:
+        if self.peek() != "":
+            raise self.fail("extra data after the JSON value")
 
 
 def open_text(data: IO[bytes]) -> TextIO:

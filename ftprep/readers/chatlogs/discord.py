@@ -22,9 +22,9 @@ from ftprep.readers.chatlogs._helpers import (
     count,
     from_iso,
     in_time_order,
+    iter_json_members,
     json_kind,
-    load_json,
-    read_bytes,
+    open_text,
     read_prefix,
 )
 
@@ -42,45 +42,69 @@ def sniff(path: str | Path) -> bool:
 
 
 def read(path: str | Path, options: ChatLogOptions | None = None) -> Iterator[Conversation | Rejected]:
-    """Yield the channel as one conversation (and a `Rejected` per malformed message)."""
+    """Yield the channel as one conversation (and a `Rejected` per malformed message).
+
+    The messages array is streamed: memory holds the turns, not the exporter's full objects
+    (author, roles, avatars, embeds per message), which are most of a large export.
+    """
     path = Path(path)
     where = str(path)
-    document = load_json(read_bytes(path), where)
-    if not isinstance(document, dict) or not isinstance(document.get("messages"), list):
-        raise FtprepError(f"{where}: not a DiscordChatExporter JSON export (no messages list)")
-    channel = as_object(document.get("channel"))
-    guild = as_object(document.get("guild"))
-    channel_id = channel.get("id")
-    conversation_id = str(channel_id) if isinstance(channel_id, (str, int)) else None
-    origin = Origin(where, None, conversation_id)
+    try:
+        raw = path.open("rb")
+    except OSError as error:
+        raise FtprepError(f"{path}: cannot read ({error.strerror or error})") from None
+    header: dict[str, dict[str, Any]] = {"guild": {}, "channel": {}}
     turns: list[Turn] = []
+    problems: list[Rejected] = []
     seen: set[str] = set()
-    events = empty = 0
-    for index, raw in enumerate(document["messages"], 1):
-        if not isinstance(raw, dict):
-            yield Rejected(Origin(where, index, conversation_id, "message"),
-                           f"message is {json_kind(raw)}, not an object", raw)
-            continue
-        if raw.get("type") not in MESSAGE_TYPES:
-            events += 1
-            continue
-        message_id = raw.get("id")
-        if isinstance(message_id, str):
-            if message_id in seen:
+    index = events = empty = 0
+    has_messages = False
+    with open_text(raw) as text:
+        for key, value, element in iter_json_members(text, where, "messages"):
+            if not element:
+                if key in header:
+                    header[key] = as_object(value)
+                has_messages = has_messages or (key == "messages" and isinstance(value, list))
                 continue
-            seen.add(message_id)
-        turn = _turn(raw)
-        if isinstance(turn, str):
-            yield Rejected(Origin(where, index, conversation_id, "message"), turn, raw)
-        elif turn is None:
-            empty += 1
-        else:
-            turns.append(turn)
-    if not turns:
+            has_messages = True
+            index += 1
+            if not isinstance(value, dict):
+                problems.append(Rejected(_at(where, index, header), f"message is "
+                                         f"{json_kind(value)}, not an object", value))
+                continue
+            if value.get("type") not in MESSAGE_TYPES:
+                events += 1
+                continue
+            message_id = value.get("id")
+            if isinstance(message_id, str):
+                if message_id in seen:
+                    continue  # the same message twice: overlapping exports joined
+                seen.add(message_id)
+            turn = _turn(value)
+            if isinstance(turn, str):
+                problems.append(Rejected(_at(where, index, header), turn, value))
+            elif turn is None:
+                empty += 1
+            else:
+                turns.append(turn)
+    if not has_messages:
+        raise FtprepError(f"{where}: not a DiscordChatExporter JSON export (no messages list)")
+    origin = Origin(where, None, _channel_id(header))
+    if turns:
+        yield Conversation(origin, in_time_order(turns), _title(header["guild"], header["channel"]))
+    else:
         yield Rejected(origin, f"channel has no messages with text ({count(events, 'event')} "
                                f"and {count(empty, 'message')} without text dropped)")
-        return
-    yield Conversation(origin, in_time_order(turns), _title(guild, channel))
+    yield from problems
+
+
+def _channel_id(header: dict[str, dict[str, Any]]) -> str | None:
+    channel_id = header["channel"].get("id")
+    return str(channel_id) if isinstance(channel_id, (str, int)) else None
+
+
+def _at(where: str, index: int, header: dict[str, dict[str, Any]]) -> Origin:
+    return Origin(where, index, _channel_id(header), "message")
 
 
 def _turn(raw: dict[str, Any]) -> Turn | str | None:

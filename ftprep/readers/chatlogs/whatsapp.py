@@ -8,9 +8,10 @@ number above 12 means day-first, a second above 12 month-first; when no date set
 order that keeps the chat chronological wins (day-first on a tie).
 
 A line that does not start with a timestamp continues the message above it. A timestamped line
-without `Name: ` is a system event (group created, member added, the encryption notice) and is
-dropped. Deleted-message notices are dropped; media placeholders are dropped unless
-`media = "keep"`. The placeholder strings known here are the English and German ones seen in
+without `Name: ` (Android), or whose text starts with U+200E (iOS writes events under the group
+name that way), is a system event: group created, member added, calls, the encryption notice.
+Events and deleted-message notices are dropped; media placeholders too unless `media = "keep"`
+(a caption under a placeholder is kept either way). The placeholder strings known here are the English and German ones seen in
 real exports; other locales' placeholders stay in as text.
 """
 
