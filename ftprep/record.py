@@ -14,10 +14,12 @@ from ftprep.diagnostics import Location
 from ftprep.registry import RecordFormat
 
 CHAT_KEYS = frozenset({"messages", "tools", "parallel_tool_calls", "functions"})
-PREFERENCE_KEYS = frozenset(
-    {"input", "preferred_output", "non_preferred_output", "preferred_completion",
-     "non_preferred_completion"}
+# The outputs of a preference record: the guide's `*_output` names, then the OpenAPI schema's.
+PREFERENCE_OUTPUT_KEYS = (
+    "preferred_output", "non_preferred_output", "preferred_completion", "non_preferred_completion"
 )
+PREFERENCE_KEYS = frozenset({"input", *PREFERENCE_OUTPUT_KEYS})
+PROMPT_COMPLETION_KEYS = frozenset({"prompt", "completion"})
 ROLES = ("system", "user", "assistant", "tool", "function", "developer")
 # Keys a plain message may carry: text content, optional name, and weight (assistant only).
 _PLAIN_MESSAGE_KEYS = frozenset({"role", "content", "name", "weight"})
@@ -36,7 +38,7 @@ class TokenFacts:
 class Record:
     """One JSON object from a line, with where it came from and its shared facts."""
 
-    __slots__ = ("location", "raw", "data", "format", "plain_shape", "tokens", "_text")
+    __slots__ = ("location", "raw", "data", "format", "plain_shape", "tokens", "schema", "_text")
 
     def __init__(self, location: Location, raw: bytes, data: dict[str, Any]) -> None:
         self.location = location
@@ -45,6 +47,9 @@ class Record:
         self.format = detect_format(data)
         self.plain_shape = self.format is RecordFormat.CHAT and is_plain_chat(data)
         self.tokens = TokenFacts()
+        # The schema rules' survey of the messages, made by the first rule that needs it
+        # (ftprep/checks/schema/_helpers.py); plain records never need one.
+        self.schema: Any = None
         self._text: str | None = None
 
     @property
@@ -61,9 +66,14 @@ class Record:
 
 
 def detect_format(data: dict[str, Any]) -> RecordFormat:
+    """The format a record is meant to be, by its keys; the schema rules judge the values.
+
+    A record with any preference output is a preference record even without `input`, so that
+    the missing input is reported as such rather than as an unrecognised record.
+    """
     if "messages" in data:
         return RecordFormat.CHAT
-    if "input" in data and any(key in data for key in PREFERENCE_KEYS - {"input"}):
+    if any(key in data for key in PREFERENCE_OUTPUT_KEYS):
         return RecordFormat.PREFERENCE
     if "prompt" in data and "completion" in data:
         return RecordFormat.PROMPT_COMPLETION
@@ -74,8 +84,9 @@ def is_plain_chat(data: dict[str, Any]) -> bool:
     """True for a chat example of text-only system/user/assistant messages with valid fields.
 
     Such a record cannot trigger a rule marked `only_if_malformed`: every key is known, every
-    role is known, every content is a non-empty string, names are strings and weights are the
-    integers 0 or 1 on assistant messages. Anything else (tools, parts, nulls) is not plain.
+    role is known, every content is a non-empty string, names are non-empty strings and weights
+    are the integers 0 or 1 on assistant messages. Anything else (tools, parts, nulls) is not
+    plain.
     """
     if len(data) != 1:
         return False
@@ -91,8 +102,10 @@ def is_plain_chat(data: dict[str, Any]) -> bool:
         content = message.get("content")
         if type(content) is not str or not content.strip():
             return False
-        if "name" in message and type(message["name"]) is not str:
-            return False
+        if "name" in message:
+            name = message["name"]
+            if type(name) is not str or not name.strip():
+                return False
         if "weight" in message:
             weight = message["weight"]
             if role != "assistant" or type(weight) is not int or weight not in (0, 1):

@@ -25,4 +25,7 @@ def check(record: Record, _options: None) -> Iterator[Finding]:
     if not messages:
         return  # FT102 reports a missing or empty list
     if not any(isinstance(m, dict) and m.get("role") == "assistant" for m in messages):
-        yield Finding("/messages", f"no assistant message among {len(messages)} message{'s' * (len(messages) != 1)}")
+        yield Finding(
+            "/messages",
+            f"no assistant message among {len(messages)} message{'s' * (len(messages) != 1)}",
+        )
