@@ -1,0 +1,217 @@
+"""Read CSV, TSV, XLSX, Parquet, JSON arrays and JSON Lines as a stream of source records.
+
+`read_records(path, options, stats)` yields `SourceRecord`s (one per row, item or line, each with
+its `Origin`) and `Rejected`s for what cannot be a record (a CSV row with the wrong number of
+fields, an undecodable row, a line that is not JSON, an array item that is not an object). Every
+row is one or the other, except blank rows, which are counted in `stats.blank`.
+
+Memory is bounded by a read block (1 MiB) plus the largest record, not by the file: CSV is
+decoded and parsed block by block, JSON arrays are split into elements as they are read, XLSX
+sheets are parsed in read-only mode and Parquet in record batches. `stats` says what was
+decided (kind, encoding, delimiter, columns, sheet) and carries notes for the user, such as a
+fallback encoding.
+
+Numbering, in `Origin.row` with `Origin.unit`: `row` is the 1-based data row of a CSV, TSV, XLSX
+or Parquet file (the header is not counted; blank rows are not counted); rejects of delimited
+files also name the physical lines, which differ when quoted fields hold newlines. `line` is
+the physical line of a JSON Lines file, and `item` the 1-based position in a JSON array.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from ftprep.convert.model import Rejected, SourceRecord
+from ftprep.errors import FtprepError
+from ftprep.readers import _csv, _json, _sheets
+from ftprep.readers._encoding import PREFIX_BYTES, detect_encoding
+from ftprep.readers.jsonl import FileStats, Source, read_lines
+
+KINDS = ("csv", "tsv", "xlsx", "parquet", "json", "jsonl")
+SUFFIX_KINDS = {
+    ".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".xlsx": "xlsx", ".xlsm": "xlsx",
+    ".parquet": "parquet", ".pq": "parquet", ".json": "json", ".jsonl": "jsonl",
+    ".ndjson": "jsonl", ".jsonlines": "jsonl",
+}
+STDIN = "-"
+
+
+@dataclass(frozen=True)
+class TabularOptions:
+    """How to read a source; every field defaults to detection."""
+
+    kind: str | None = None  # one of KINDS; None = from the suffix, then from the content
+    delimiter: str | None = None  # CSV only; None = "\t" for .tsv, else detected
+    encoding: str | None = None  # CSV/TSV only; None = detected (see _encoding.py)
+    header: bool = True  # False: columns are named col1..colN and the first row is data
+    sheet: str | None = None  # XLSX: a sheet name or 1-based position; None = the first sheet
+    batch_rows: int = 10_000  # Parquet record-batch size
+    whole_json_bytes: int = _json.WHOLE_FILE_BYTES  # JSON arrays up to this are parsed at once
+
+
+@dataclass
+class ReadStats:
+    """What the reader decided and saw in one file, for the summary."""
+
+    path: str
+    kind: str = ""
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    columns: list[str] = field(default_factory=list)
+    blank: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def add_blank(self) -> None:
+        self.blank += 1
+
+    def set_columns(self, columns: list[str]) -> None:
+        self.columns = list(columns)
+
+    def set_sheet(self, sheet: str) -> None:
+        self.sheet = sheet
+
+
+def detect_kind(path: str, prefix: bytes = b"") -> str:
+    """The source kind from the file suffix, or from the first bytes when the suffix says nothing."""
+    kind = SUFFIX_KINDS.get(Path(path).suffix.lower())
+    if kind:
+        return kind
+    suffix = Path(path).suffix.lower()
+    if suffix == ".xls":
+        raise FtprepError(f"{path}: old binary Excel (.xls) is not supported", hint="save it as .xlsx or CSV")
+    head = prefix.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if prefix.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if prefix.startswith(b"PAR1"):
+        return "parquet"
+    if head.startswith(b"["):
+        return "json"
+    if head.startswith(b"{"):
+        return "jsonl"
+    return "csv"
+
+
+def read_records(
+    path: str, options: TabularOptions | None = None, stats: ReadStats | None = None
+) -> Iterator[SourceRecord | Rejected]:
+    """Stream the records of one file (or stdin, `-`, for text kinds); see the module docstring."""
+    options = options or TabularOptions()
+    stats = stats if stats is not None else ReadStats(path)
+    if options.kind is not None and options.kind not in KINDS:
+        raise FtprepError(f"unknown input kind {options.kind!r}", hint=f"one of {', '.join(KINDS)}")
+    if path != STDIN and os.path.isdir(path):
+        raise FtprepError(f"{path}: is a directory")
+    kind = options.kind or SUFFIX_KINDS.get(Path(path).suffix.lower())
+    if kind in ("xlsx", "parquet"):
+        stats.kind = kind
+        if path == STDIN:
+            raise FtprepError(f"{kind} cannot be read from stdin: give a file path")
+        if kind == "xlsx":
+            yield from _sheets.read_xlsx(path, options.sheet, options.header, stats.set_columns,
+                                         stats.add_blank, stats.set_sheet)
+        else:
+            yield from _sheets.read_parquet(path, options.batch_rows, stats.set_columns)
+        return
+    stream = _open(path)
+    try:
+        prefix = stream.read(PREFIX_BYTES)
+        kind = kind or detect_kind(path, prefix)
+        stats.kind = kind
+        if kind in ("xlsx", "parquet"):  # found from the content of a file without a suffix
+            stream.close()
+            yield from read_records(path, TabularOptions(**{**options.__dict__, "kind": kind}), stats)
+            return
+        if not prefix.strip(b"\xef\xbb\xbf \t\r\n"):
+            stats.notes.append("file is empty")
+            return
+        yield from _read_text(path, kind, stream, prefix, options, stats)
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+
+
+def _open(path: str) -> BinaryIO:
+    if path == STDIN:
+        return sys.stdin.buffer
+    try:
+        return open(path, "rb")
+    except OSError as error:
+        raise FtprepError(f"{path}: cannot read ({error.strerror})") from None
+
+
+def _read_text(
+    path: str, kind: str, stream: BinaryIO, prefix: bytes, options: TabularOptions, stats: ReadStats
+) -> Iterator[SourceRecord | Rejected]:
+    if kind == "jsonl" or (kind == "json" and _json.looks_like_jsonl(prefix)):
+        if kind == "json":
+            stats.notes.append("read as JSON Lines: the first line is a complete object")
+            stats.kind = "jsonl"
+        if path == STDIN:
+            lines: Iterable[bytes] = _Chain(prefix, stream)
+        else:
+            lines = (raw.data for raw in read_lines(Source(path), FileStats(path)))
+        yield from _json.read_jsonl(path, lines, stats.add_blank)
+        return
+    if kind == "json":
+        size = None if path == STDIN else os.path.getsize(path)
+        yield from _json.read_json_array(
+            path, _Chain(prefix, stream), size, stats.notes.append, options.whole_json_bytes
+        )
+        return
+    yield from _read_delimited(path, kind, stream, prefix, options, stats)
+
+
+def _read_delimited(
+    path: str, kind: str, stream: BinaryIO, prefix: bytes, options: TabularOptions, stats: ReadStats
+) -> Iterator[SourceRecord | Rejected]:
+    if path == STDIN:
+        encoding = detect_encoding(prefix, options.encoding, None)
+    else:
+        with open(path, "rb") as rest:  # a second handle to check the rest of the file is UTF-8
+            rest.seek(len(prefix))
+            encoding = detect_encoding(prefix, options.encoding, rest)
+    stats.encoding = encoding.name
+    if encoding.note:
+        stats.notes.append(encoding.note)
+    delimiter = options.delimiter
+    if delimiter is None:
+        delimiter = "\t" if kind == "tsv" else _csv.sniff_delimiter(_csv.decode_sample(prefix, encoding))
+    if len(delimiter) != 1:
+        raise FtprepError(f"delimiter must be one character, got {delimiter!r}")
+    stats.delimiter = delimiter
+    yield from _csv.read_delimited(path, stream, prefix, encoding, delimiter, options.header,
+                                   stats.set_columns, stats.add_blank)
+
+
+class _Chain:
+    """A binary stream that replays the already-read prefix before the rest of the file."""
+
+    def __init__(self, prefix: bytes, stream: BinaryIO) -> None:
+        self._prefix = prefix
+        self._stream = stream
+
+    def read(self, size: int = -1) -> bytes:
+        if self._prefix:
+            head = self._prefix if size < 0 or size >= len(self._prefix) else self._prefix[:size]
+            self._prefix = self._prefix[len(head) :]
+            if size < 0:
+                return head + self._stream.read()
+            return head
+        return self._stream.read(size)
+
+    def __iter__(self) -> Iterator[bytes]:
+        """Lines with their endings, for JSON Lines."""
+        rest = b""
+        while block := self.read(1 << 20):
+            lines = (rest + block).split(b"\n")
+            rest = lines.pop()
+            for line in lines:
+                yield line + b"\n"
+        if rest:
+            yield rest
