@@ -18,6 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CLEAN = ROOT / "sample_data" / "clean_chat.jsonl"
+SUPPORT = ROOT / "sample_data" / "support_chat.jsonl"  # lines 1, 3 and 4 are clean
 
 pytestmark = pytest.mark.slow
 
@@ -83,21 +84,30 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory, env: dict[str, str]) -> 
     return repo, _ok(["git", "rev-parse", "HEAD"], repo, env).strip()
 
 
+PER_FILE = "    -   id: ftprep-lint\n        args: [--model, gpt-4.1-mini]\n"
+# The README's advice for a dataset split across files: lint the whole folder on every commit.
+WHOLE_FOLDER = (
+    "    -   id: ftprep-lint\n"
+    "        args: [--model, gpt-4.1-mini, data]\n"
+    "        pass_filenames: false\n"
+)
+
+
+def make_dataset_repo(
+    path: Path, hook_repo: tuple[Path, str], env: dict[str, str], hook: str = PER_FILE
+) -> Path:
+    """A dataset repository whose .pre-commit-config.yaml uses the hook as the README shows."""
+    source, rev = hook_repo
+    config = f"repos:\n-   repo: {source}\n    rev: {rev}\n    hooks:\n{hook}"
+    (path / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
+    _ok(["git", "init", "-q"], path, env)
+    _ok(["pre-commit", "install"], path, env)
+    return path
+
+
 @pytest.fixture
 def dataset_repo(tmp_path: Path, hook_repo: tuple[Path, str], env: dict[str, str]) -> Path:
-    """A dataset repository that uses the hook the way the README tells users to."""
-    path, rev = hook_repo
-    (tmp_path / ".pre-commit-config.yaml").write_text(
-        f"repos:\n"
-        f"-   repo: {path}\n"
-        f"    rev: {rev}\n"
-        f"    hooks:\n"
-        f"    -   id: ftprep-lint\n",
-        encoding="utf-8",
-    )
-    _ok(["git", "init", "-q"], tmp_path, env)
-    _ok(["pre-commit", "install"], tmp_path, env)
-    return tmp_path
+    return make_dataset_repo(tmp_path, hook_repo, env)
 
 
 def commit(repo: Path, env: dict[str, str], *names: str) -> subprocess.CompletedProcess[str]:
@@ -153,3 +163,20 @@ def test_files_are_linted_as_one_dataset(dataset_repo: Path, env: dict[str, str]
         (dataset_repo / names[-1]).write_text(line + "\n", encoding="utf-8")
     result = commit(dataset_repo, env, *names)
     assert result.returncode == 0, result.stdout
+
+
+@pytest.mark.parametrize(("hook", "passes"), [(PER_FILE, False), (WHOLE_FOLDER, True)])
+def test_whole_folder_mode_counts_files_not_staged(
+    tmp_path: Path, hook_repo: tuple[Path, str], env: dict[str, str], hook: str, passes: bool
+) -> None:
+    """Adding 3 examples to a committed 14: per-file mode sees 3 (below the minimum of 10)."""
+    repo = make_dataset_repo(tmp_path, hook_repo, env, hook)
+    (repo / "data").mkdir()
+    shutil.copy(CLEAN, repo / "data" / "train.jsonl")
+    assert commit(repo, env, "data/train.jsonl").returncode == 0
+    support = SUPPORT.read_text(encoding="utf-8").splitlines()
+    extra = [support[0], support[2], support[3]]
+    (repo / "data" / "more.jsonl").write_text("\n".join(extra) + "\n", encoding="utf-8")
+    result = commit(repo, env, "data/more.jsonl")
+    assert (result.returncode == 0) is passes, result.stdout
+    assert ("FT301" in result.stdout) is not passes
