@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ftprep.parsing import BOM, ParseError, may_have_duplicate_keys, parse_line
+from ftprep.parsing import BOM, ParseError, TooDeep, may_have_duplicate_keys, parse_line
 from ftprep.readers.jsonl import RawLine
 
 
@@ -12,7 +12,7 @@ class Line:
     """What LINE-scope rules see. `plain` lines (a parsed object with nothing odd about its
     bytes) skip rules marked `only_if_malformed`."""
 
-    __slots__ = ("raw", "data", "bom", "blank", "value", "error", "duplicate_suspect", "_text")
+    __slots__ = ("_text", "blank", "bom", "data", "duplicate_suspect", "error", "raw", "value")
 
     def __init__(self, raw: RawLine) -> None:
         self.raw = raw
@@ -29,7 +29,10 @@ class Line:
         if not self.blank:
             self.value, self.error = parse_line(data)
             if self.error is None and isinstance(self.value, dict | list):
-                self.duplicate_suspect = may_have_duplicate_keys(data, self.value)
+                try:
+                    self.duplicate_suspect = may_have_duplicate_keys(data, self.value)
+                except TooDeep as deep:  # parsed, but too deep for the rest of the pipeline
+                    self.value, self.error = None, deep.error
 
     @property
     def plain(self) -> bool:

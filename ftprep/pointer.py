@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+# The unrolled form: runs of plain characters match in one step, so a 10 MB string scans in
+# ~0.1 s where the alternation `(?:[^"\\]|\\.)*` takes seconds.
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _SCALAR = re.compile(r"[^\s,\]\}]+")
 _WS = re.compile(r"\s*")
 
@@ -123,9 +125,9 @@ def _walk(text: str, want: list[str] | None, dup: list[DuplicateKey] | None) -> 
 
 def _pop_member(text: str, pos: int, stack: list[_Frame], path: list[str]) -> int:
     """After a scalar value inside an object, drop its key from the path at `,` or `}`."""
-    if stack and stack[-1].kind == "{" and pos < len(text) and text[pos] in ",}":
-        if len(path) == len(stack):
-            path.pop()
+    in_object = stack and stack[-1].kind == "{"
+    if in_object and pos < len(text) and text[pos] in ",}" and len(path) == len(stack):
+        path.pop()
     return pos
 
 

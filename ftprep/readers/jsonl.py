@@ -59,8 +59,9 @@ def resolve_sources(paths: list[str]) -> list[Source]:
     """Expand user arguments into sources, in a stable order.
 
     A directory contributes its JSONL files (recursively, sorted) and a skipped entry for every
-    other file, so mixed folders are visible rather than silently half-read. A missing path or an
-    empty glob is an error: the user asked for input that is not there.
+    other file, so mixed folders are visible rather than silently half-read. A missing path, an
+    empty glob or a directory without a JSONL file is an error: the user asked for input that is
+    not there.
     """
     sources: list[Source] = []
     for arg in paths:
@@ -69,7 +70,15 @@ def resolve_sources(paths: list[str]) -> list[Source]:
             continue
         path = Path(arg)
         if path.is_dir():
-            sources.extend(_directory_sources(path))
+            found = list(_directory_sources(path))
+            if all(source.skip_reason for source in found):
+                others = f" ({len(found):,} other file{'s' * (len(found) != 1)})" if found else ""
+                raise FtprepError(
+                    f"{arg}: no JSONL files in this directory{others}",
+                    f"ftprep reads files ending in {', '.join(JSONL_SUFFIXES)}; "
+                    "convert other formats with `ftprep convert`",
+                )
+            sources.extend(found)
         elif path.exists():
             sources.append(Source(arg))
         elif glob.has_magic(arg):
@@ -93,7 +102,7 @@ def _directory_sources(root: Path) -> Iterator[Source]:
                 yield Source(path)
             else:
                 suffix = Path(name).suffix or "no extension"
-                yield Source(path, f"not a JSONL file ({suffix}); convert it with `ftprep convert`")
+                yield Source(path, f"not a JSONL file ({suffix})")
 
 
 def _open(source: Source) -> BinaryIO:
