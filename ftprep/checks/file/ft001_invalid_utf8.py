@@ -13,7 +13,8 @@ SPEC = RuleSpec(
     code="FT001", name="invalid-utf8", scope=Scope.LINE, severity=Severity.ERROR,
     summary="The line contains bytes that are not valid UTF-8.",
     why="Fine-tuning APIs accept UTF-8 only; one bad byte makes the upload or the whole file "
-        "fail, usually with no line number. Such bytes come from Latin-1 or Windows-1252 exports.",
+        "fail, usually with no line number. Such bytes come from Latin-1 or Windows-1252 exports; "
+        "a UTF-16 file (Windows PowerShell 5 writes one with `>`) is named as such on its first line.",
     bad="(a line whose text holds the Latin-1 byte 0xE9 where UTF-8 needs 0xC3 0xA9: caf\\xe9)",
     good='{"messages": [{"role": "user", "content": "café?"}, {"role": "assistant", "content": "Oui."}]}',
     only_if_malformed=True,
