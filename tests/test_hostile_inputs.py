@@ -12,11 +12,17 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import orjson
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from ftprep.cli._main import run
 from ftprep.diagnostics import Diagnostic
 from ftprep.engine import Engine
+from ftprep.parsing import may_have_duplicate_keys
+from ftprep.pointer import duplicate_keys
 from tests.helpers import CORPORA, compact, run_engine
 
 SETTINGS = {"model": "gpt-4.1-mini"}
@@ -362,3 +368,54 @@ def test_jsontestsuite(path: Path | None, tmp_path: Path) -> None:
             assert "FT008" in codes
         else:
             assert codes & PARSE_CODES, compact(diagnostics)
+
+
+# -- the duplicate-key prefilter never hides a repeated key ---------------------------------------
+
+def _render(value: object, draw_space: Callable[[], str], ascii_only: bool) -> str:
+    """JSON text of nested pairs-lists (objects that may repeat keys), spaced at random."""
+    if isinstance(value, tuple):  # an object as ("obj", [(key, value), ...])
+        members = [
+            f"{json.dumps(k, ensure_ascii=ascii_only)}{draw_space()}:{draw_space()}"
+            f"{_render(v, draw_space, ascii_only)}"
+            for k, v in value[1]
+        ]
+        return "{" + draw_space() + ("," + draw_space()).join(members) + draw_space() + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_render(v, draw_space, ascii_only) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=ascii_only)
+
+
+def _objects() -> st.SearchStrategy[object]:
+    keys = st.sampled_from(["a", "b", "role", "content", "a:", '"', "\\", "é", "\u2028", ""])
+    scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=8),
+                        st.sampled_from(['":', '\\":', "a: b", "{x: 1}"]))
+    return st.recursive(
+        scalars,
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=3),
+            st.tuples(st.just("obj"), st.lists(st.tuples(keys, inner), max_size=4)),
+        ),
+        max_leaves=12,
+    )
+
+
+@given(value=_objects(), spaces=st.lists(st.sampled_from(["", " ", "\t", "  "]), min_size=1),
+       ascii_only=st.booleans())
+@hypothesis_settings(max_examples=300, deadline=None)
+def test_duplicate_scan_is_exact_and_the_prefilter_never_hides_a_repeat(
+    value: object, spaces: list[str], ascii_only: bool
+) -> None:
+    turn = iter(range(10**9))
+    text = _render(("obj", [("x", value)]), lambda: spaces[next(turn) % len(spaces)], ascii_only)
+    repeats: list[bool] = []
+
+    def pairs_hook(pairs: list[tuple[str, object]]) -> dict[str, object]:
+        repeats.append(len({k for k, _ in pairs}) != len(pairs))
+        return dict(pairs)
+
+    json.loads(text, object_pairs_hook=pairs_hook)
+    raw = text.encode("utf-8")
+    assert bool(duplicate_keys(text)) == any(repeats)
+    if any(repeats):
+        assert may_have_duplicate_keys(raw, orjson.loads(raw))
