@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ftprep.diagnostics import FixSafety, FixSpec, Finding, Severity
+from ftprep.diagnostics import Finding, FixSafety, FixSpec, Severity
 from ftprep.record import Record
 from ftprep.registry import RuleSpec, Scope
 
