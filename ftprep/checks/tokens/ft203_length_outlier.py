@@ -10,7 +10,7 @@ from typing import TypeVar
 from pydantic import BaseModel, Field
 
 from ftprep.checks.base import DatasetCheck, RunContext
-from ftprep.diagnostics import Finding, FixSafety, FixSpec, Location, Severity
+from ftprep.diagnostics import Finding, Location, Severity
 from ftprep.record import Record
 from ftprep.registry import RuleSpec, Scope
 
@@ -43,11 +43,11 @@ SPEC = RuleSpec(
     summary="Some examples are far longer than the rest of the dataset.",
     why="One pasted document, a runaway repetition or two conversations glued together can "
         "cost more than the rest of the file, get truncated, and teach the model a length "
-        "nothing else in the data has. The cut-off is robust (median and median absolute "
-        "deviation of log token counts), so the outliers themselves cannot hide it.",
+        "nothing else in the data has. Split, shorten or drop the ones that are mistakes. The "
+        "cut-off is robust (median and median absolute deviation of log token counts), so the "
+        "outliers themselves cannot hide it.",
     bad="(100 examples of 40-80 tokens and one of 8,000 tokens: a reply repeated 1,000 times)",
     good="(100 examples between 40 and 900 tokens: ordinary variation, nothing far from the rest)",
-    fix=FixSpec("split, shorten or drop the outlying examples", FixSafety.UNSAFE),
     options=Options,
 )
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pydantic import BaseModel, Field
 
 from ftprep.checks.base import DatasetCheck, RunContext
-from ftprep.diagnostics import Finding, FixSafety, FixSpec, Location, Severity
+from ftprep.diagnostics import Finding, Location, Severity
 from ftprep.readers.jsonl import FileStats
 from ftprep.registry import RuleSpec, Scope
 
@@ -27,7 +27,6 @@ SPEC = RuleSpec(
         "so the job never starts; split the data or sample it before uploading.",
     bad="(a 600 MB JSONL file, for OpenAI)",
     good="(a 200 MB JSONL file, for OpenAI)",
-    fix=FixSpec("split the file, or sample it", FixSafety.UNSAFE),
     options=Options,
 )
 
