@@ -10,6 +10,7 @@ OpenAI has published.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import random
 import shutil
@@ -282,6 +283,29 @@ def test_cold_process_counts_offline(tmp_path: Path) -> None:
 @pytest.mark.parametrize("encoding", ENCODINGS)
 def test_shipped_file_passes_the_hash_check(encoding: str) -> None:
     assert len(load_ranks(encoding, DATA_DIR)) == VOCAB[encoding][0]
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_shipped_files_are_the_ones_tiktoken_downloads(
+    encoding: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """tiktoken.get_encoding downloads a file and checks it against an expected SHA-256 that its
+    own source names; ftprep checks its shipped file against the same hash, so both load the
+    very same ranks (tiktoken's pattern and special tokens are used as they are)."""
+    import tiktoken_ext.openai_public as public  # type: ignore[import-untyped]
+
+    asked: dict[str, object] = {}
+
+    def record(url: str, expected_hash: str | None = None) -> dict[bytes, int]:
+        asked.update(url=url, expected_hash=expected_hash)
+        return {}
+
+    monkeypatch.setattr(public, "load_tiktoken_bpe", record)
+    getattr(public, encoding)()
+    assert asked["url"] == f"https://openaipublic.blob.core.windows.net/encodings/{encoding}.tiktoken"
+    assert asked["expected_hash"] == tokens.EXPECTED_SHA256[encoding]
+    digest = hashlib.sha256(gzip.decompress((DATA_DIR / f"{encoding}.tiktoken.gz").read_bytes()))
+    assert digest.hexdigest() == asked["expected_hash"]
 
 
 def _copy(encoding: str, tmp_path: Path) -> Path:
