@@ -165,7 +165,9 @@ def test_files_are_linted_as_one_dataset(dataset_repo: Path, env: dict[str, str]
     assert result.returncode == 0, result.stdout
 
 
-@pytest.mark.parametrize(("hook", "passes"), [(PER_FILE, False), (WHOLE_FOLDER, True)])
+@pytest.mark.parametrize(
+    ("hook", "passes"), [(PER_FILE, False), (WHOLE_FOLDER, True)], ids=["per-file", "whole-folder"]
+)
 def test_whole_folder_mode_counts_files_not_staged(
     tmp_path: Path, hook_repo: tuple[Path, str], env: dict[str, str], hook: str, passes: bool
 ) -> None:
