@@ -9,7 +9,7 @@ from ftprep.config import Settings
 from ftprep.diagnostics import Diagnostic
 from ftprep.engine import Engine
 from ftprep.linting import run_context
-from ftprep.readers.jsonl import Source
+from ftprep.readers.jsonl import resolve_sources
 from ftprep.selection import active_rules
 from ftprep.tokens import get_counter
 
@@ -26,7 +26,7 @@ def run_engine(
         active_rules(config), context, get_counter(context.encoding, config.tokenizer),
         shape_gate=shape_gate,
     )
-    diagnostics = list(engine.run([Source(str(path))]))
+    diagnostics = list(engine.run(resolve_sources([str(path)])))
     return diagnostics, engine
 
 

@@ -1,6 +1,7 @@
 """One case file per rule (tests/rules/cases/FTnnn.toml), one parametrized harness.
 
-A case has `input` (JSONL text; `input_b64` for raw bytes), optional `options` (the rule's own),
+A case has `input` (JSONL text; `input_b64` for raw bytes; or a `files` table, name = text, to lint
+a folder of files), optional `options` (the rule's own),
 `settings` (run settings such as `model`), and `expect = ["2:31 FT205", ...]` or `pass = true`.
 Each case runs with only its rule selected, once with the engine's shape gate and once without:
 both must give the same findings, which proves the gate never hides a problem.
@@ -16,7 +17,7 @@ from typing import Any
 import pytest
 
 from ftprep.registry import all_rules
-from tests.helpers import compact, lint_text
+from tests.helpers import compact, lint_text, run_engine
 
 CASES_DIR = Path(__file__).parent / "cases"
 
@@ -38,13 +39,23 @@ def _input(case: dict[str, Any]) -> bytes:
     return case["input"].encode("utf-8")
 
 
+def _lint(tmp_path: Path, case: dict[str, Any], settings: dict[str, Any], shape_gate: bool) -> list[Any]:
+    if "files" in case:  # a directory run, for rules about which files are read
+        folder = tmp_path / "input"
+        folder.mkdir(exist_ok=True)
+        for name, text in case["files"].items():
+            (folder / name).write_text(text, encoding="utf-8")
+        return run_engine(folder, settings, shape_gate)[0]
+    return lint_text(tmp_path, _input(case), settings, shape_gate)
+
+
 @pytest.mark.parametrize(("code", "case"), _cases())
 def test_case(code: str, case: dict[str, Any], tmp_path: Path) -> None:
     settings = {"select": [code], **case.get("settings", {})}
     if case.get("options"):
         settings["rules"] = {code: case["options"]}
-    gated = compact(lint_text(tmp_path, _input(case), settings))
-    ungated = compact(lint_text(tmp_path, _input(case), settings, shape_gate=False))
+    gated = compact(_lint(tmp_path, case, settings, shape_gate=True))
+    ungated = compact(_lint(tmp_path, case, settings, shape_gate=False))
     assert gated == ungated, "the shape gate hid or changed a finding"
     expected = [] if case.get("pass") else case["expect"]
     assert gated == expected
