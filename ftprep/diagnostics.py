@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 class Severity(enum.IntEnum):
@@ -63,9 +63,7 @@ class Location:
         return f"{self.path}:{self.line}"
 
     def with_(self, **changes: object) -> Location:
-        values = {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
-        values.update(changes)
-        return Location(**values)  # type: ignore[arg-type]
+        return replace(self, **changes)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)

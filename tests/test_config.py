@@ -9,8 +9,8 @@ import pytest
 from ftprep.config import Settings, find_config, load_settings, with_overrides
 from ftprep.diagnostics import Severity
 from ftprep.errors import ConfigError
-from ftprep.selection import FileIgnores, active_rules
 from ftprep.registry import find_rule
+from ftprep.selection import FileIgnores, active_rules
 
 
 def _codes(settings: Settings) -> set[str]:

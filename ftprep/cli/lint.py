@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import IO
 
 import click
 
@@ -67,7 +67,7 @@ def lint(
         return _render(job, output_format, stream, False)
 
 
-def _render(job: LintJob, output_format: str, stream: TextIO, color: bool) -> int:
+def _render(job: LintJob, output_format: str, stream: IO[str], color: bool) -> int:
     reporter = make_reporter(output_format, stream, color)
     for diagnostic in job.diagnostics():
         reporter.diagnostic(diagnostic)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol, TextIO
+from typing import IO, Protocol
 
 from ftprep.diagnostics import Diagnostic
 from ftprep.report import Report
@@ -16,7 +16,7 @@ class Reporter(Protocol):
     def finish(self, report: Report) -> None: ...
 
 
-def make_reporter(name: str, out: TextIO, color: bool) -> Reporter:
+def make_reporter(name: str, out: IO[str], color: bool) -> Reporter:
     if name == "json":
         from ftprep.reporters.json import JsonReporter
 

@@ -7,7 +7,7 @@ Diagnostics are written as they arrive, so memory does not grow with their numbe
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any, TextIO
+from typing import IO, Any
 
 import orjson
 
@@ -83,7 +83,7 @@ def report_json(report: Report) -> dict[str, Any]:
 
 
 class JsonReporter:
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: IO[str]) -> None:
         self.out = out
         self.first = True
         header = {"version": SCHEMA_VERSION, "tool": {"name": "ftprep", "version": __version__}}

@@ -5,7 +5,7 @@ Plain and stable when piped (golden-tested); coloured only when asked (a TTY wit
 
 from __future__ import annotations
 
-from typing import TextIO
+from typing import IO
 
 import click
 
@@ -34,7 +34,7 @@ def format_location(diagnostic: Diagnostic) -> str:
 
 
 class TextReporter:
-    def __init__(self, out: TextIO, color: bool = False) -> None:
+    def __init__(self, out: IO[str], color: bool = False) -> None:
         self.out = out
         self.color = color
 
