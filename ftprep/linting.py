@@ -59,6 +59,7 @@ class LintJob:
     settings: Settings
     engine: Engine
     sources: list[Source]
+    epochs_from: str = "--epochs"
 
     def diagnostics(self) -> Iterator[Diagnostic]:
         return self.engine.run(self.sources)
@@ -68,14 +69,14 @@ class LintJob:
         context = self.engine.context
         est = estimate(
             summary.examples, summary.billed_tokens, context.model, context.model_name,
-            context.provider.epochs, self.settings.epochs,
+            context.provider.epochs, self.settings.epochs, self.epochs_from,
         )
         return Report(summary, est, context, self.engine.counter.backend, self.settings.fail_on)
 
 
-def lint_job(settings: Settings, sources: list[Source]) -> LintJob:
+def lint_job(settings: Settings, sources: list[Source], epochs_from: str = "--epochs") -> LintJob:
     context = run_context(settings)
     rules = active_rules(settings)
     counter = get_counter(context.encoding, settings.tokenizer)
     engine = Engine(rules, context, counter, FileIgnores(settings.per_file_ignores))
-    return LintJob(settings, engine, sources)
+    return LintJob(settings, engine, sources, epochs_from)

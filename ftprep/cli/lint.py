@@ -58,7 +58,8 @@ def lint(
         ignore=ignore, fail_on=fail_on,
     )
     sources = resolve_sources(list(paths))
-    job = lint_job(settings, sources)
+    epochs_from = "--epochs" if epochs is not None else f"epochs in {settings.source}"
+    job = lint_job(settings, sources, epochs_from)
     for note in job.engine.context.notes:
         click.echo(f"ftprep: note: {note}", err=True)
     if output is None:
