@@ -97,7 +97,7 @@ def is_plain_chat(data: dict[str, Any]) -> bool:
         if type(message) is not dict or not message.keys() <= _PLAIN_MESSAGE_KEYS:
             return False
         role = message.get("role")
-        if role not in _PLAIN_ROLES:
+        if type(role) is not str or role not in _PLAIN_ROLES:  # a list or object is unhashable
             return False
         content = message.get("content")
         if type(content) is not str or not content.strip():

@@ -113,12 +113,13 @@ class Survey:
     rule about tool calls, names or weights skip a record that has none without a loop.
     """
 
-    __slots__ = ("items", "keys", "roles")
+    __slots__ = ("items", "keys", "roles", "_functions")
 
     def __init__(self, record: Record) -> None:
         self.items: list[tuple[str, dict[str, Any]]] = []
         self.keys: set[str] = set()
         self.roles: set[str] = set()
+        self._functions: list[tuple[str, dict[str, Any]]] | None = None
         for base, found in message_lists(record):
             for index, message in enumerate(found):
                 if type(message) is dict:
@@ -127,6 +128,30 @@ class Survey:
                     role = message.get("role")
                     if type(role) is str:
                         self.roles.add(role)
+
+
+    @property
+    def functions(self) -> list[tuple[str, dict[str, Any]]]:
+        """(pointer, function) for every call's `function` object and legacy `function_call`."""
+        if self._functions is None:
+            self._functions = []
+            if "tool_calls" in self.keys or "function_call" in self.keys:
+                for pointer, message in self.items:
+                    self._functions.extend(_functions_of(pointer, message))
+        return self._functions
+
+
+def _functions_of(pointer: str, message: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    calls = message.get("tool_calls")
+    if type(calls) is list:
+        for index, call in enumerate(calls):
+            if type(call) is dict:
+                function = call.get("function")
+                if type(function) is dict:
+                    yield f"{pointer}/tool_calls/{index}/function", function
+    legacy = message.get("function_call")
+    if type(legacy) is dict:
+        yield f"{pointer}/function_call", legacy
 
 
 def survey(record: Record) -> Survey:
@@ -175,21 +200,9 @@ def suggest(word: str, known: frozenset[str] | tuple[str, ...]) -> str | None:
     return closest(word, sorted(known))
 
 
-def functions_called(record: Record) -> Iterator[tuple[str, dict[str, Any]]]:
+def functions_called(record: Record) -> list[tuple[str, dict[str, Any]]]:
     """(pointer, function) for every call's `function` object and every legacy `function_call`."""
-    if not calls_functions(record):
-        return
-    for pointer, message in messages(record):
-        calls = message.get("tool_calls")
-        if type(calls) is list:
-            for index, call in enumerate(calls):
-                if type(call) is dict:
-                    function = call.get("function")
-                    if type(function) is dict:
-                        yield f"{pointer}/tool_calls/{index}/function", function
-        legacy = message.get("function_call")
-        if type(legacy) is dict:
-            yield f"{pointer}/function_call", legacy
+    return survey(record).functions
 
 
 class Undecodable:

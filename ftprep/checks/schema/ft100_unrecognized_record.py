@@ -33,6 +33,7 @@ _LAYOUTS = (
     ("contents", "a Gemini record"),
     ("instruction", "an Alpaca record"),
     ("chosen", "a TRL preference record"),
+    ("chosen_messages", "a LLaMA-Factory preference record"),
     ("text", "a plain-text (pre-training) record"),
 )
 

@@ -82,7 +82,9 @@ def _check_part(at: str, part: Any, role: str | None) -> Iterator[Finding]:
 def _check_string(at: str, part: dict[str, Any], key: str) -> Iterator[Finding]:
     value = part.get(key)
     if value is None:
-        yield Finding(at, f"{part['type']} part has no {key}")
+        others = [h.quoted(other) for other in part if other not in ("type", key)]
+        found = f" (it has {', '.join(others[:3])})" if others else ""
+        yield Finding(at, f"{part['type']} part has no {key}{found}")
     elif type(value) is not str:
         yield Finding(f"{at}/{key}", f"{key} is {h.show(value)}, not a string")
 

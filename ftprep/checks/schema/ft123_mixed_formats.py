@@ -56,4 +56,5 @@ class Check(DatasetCheck):
             for i, (fmt, count) in enumerate(ranked)
         )
         at = min(minority, key=lambda location: location.line)
-        yield Finding.at(at, f"file mixes record formats: {parts}", related=tuple(minority))
+        others = tuple(location for location in minority if location is not at)
+        yield Finding.at(at, f"file mixes record formats: {parts}", related=others)
