@@ -91,7 +91,9 @@ def detect_encoding(prefix: bytes, declared: str | None, rest: BinaryIO | None) 
     bom_name, bom_len = _bom(prefix)
     if declared:
         name = _codec_name(declared)
-        skip = bom_len if bom_name and codecs.lookup(bom_name).name == codecs.lookup(name).name else 0
+        skip = (
+            bom_len if bom_name and codecs.lookup(bom_name).name == codecs.lookup(name).name else 0
+        )
         return Encoding(name, skip)
     if bom_name:
         return Encoding(bom_name, bom_len)
@@ -107,7 +109,8 @@ def detect_encoding(prefix: bytes, declared: str | None, rest: BinaryIO | None) 
     if first_bad is None or valid_multibyte:
         return Encoding("utf-8")
     return Encoding(
-        CP1252, 0,
+        CP1252,
+        0,
         f"not UTF-8 (byte 0x{first_bad[1]:02X} at offset {first_bad[0]}); read as Windows-1252: "
         "pass --encoding if the text looks wrong",
     )
@@ -124,7 +127,9 @@ def _codec_name(declared: str) -> str:
     try:
         return codecs.lookup(declared).name
     except LookupError:
-        raise FtprepError(f"unknown encoding {declared!r}", hint="e.g. utf-8, cp1252, latin-1") from None
+        raise FtprepError(
+            f"unknown encoding {declared!r}", hint="e.g. utf-8, cp1252, latin-1"
+        ) from None
 
 
 def _utf16_without_bom(prefix: bytes) -> str | None:

@@ -74,8 +74,9 @@ def read_jsonl(
         try:
             value = loads(data)
         except orjson.JSONDecodeError as error:
-            yield Rejected(Origin(path, number, unit="line"), f"line is not valid JSON: {error}",
-                           _text(data))
+            yield Rejected(
+                Origin(path, number, unit="line"), f"line is not valid JSON: {error}", _text(data)
+            )
             continue
         yield _record(path, number, "line", value)
 
@@ -107,7 +108,9 @@ def read_json_array(
             yield from _stream_array(path, iter((data,)), on_note)  # locate the bad items
             return
         if not isinstance(value, list):
-            raise FtprepError(f"{path}: top-level JSON value is {_kind(value)}, not an array of records")
+            raise FtprepError(
+                f"{path}: top-level JSON value is {_kind(value)}, not an array of records"
+            )
         for index, item in enumerate(value, 1):
             yield _record(path, index, "item", item)
         return
@@ -146,7 +149,7 @@ def _stream_array(
     buf = _Buffer(blocks)
     pos = _skip_space(buf, 0)
     if pos >= len(buf.data) or buf.data[pos] != _OPEN_BRACKET:
-        what = "empty" if pos >= len(buf.data) else f"starts with {buf.data[pos:pos + 1]!r}"
+        what = "empty" if pos >= len(buf.data) else f"starts with {buf.data[pos : pos + 1]!r}"
         raise FtprepError(f"{path}: not a JSON array of records (the file is {what})")
     pos += 1
     index = 0
@@ -160,16 +163,19 @@ def _stream_array(
         index += 1
         start, end = _element_end(buf, pos)
         if end < 0:
-            yield Rejected(Origin(path, index, unit="item"),
-                           "file ends inside this item (truncated or unbalanced brackets)",
-                           _text(buf.data[start : start + 200]))
+            yield Rejected(
+                Origin(path, index, unit="item"),
+                "file ends inside this item (truncated or unbalanced brackets)",
+                _text(buf.data[start : start + 200]),
+            )
             return
         element = buf.data[start:end]
         try:
             value = orjson.loads(element)
         except orjson.JSONDecodeError as error:
-            yield Rejected(Origin(path, index, unit="item"), f"item is not valid JSON: {error}",
-                           _text(element))
+            yield Rejected(
+                Origin(path, index, unit="item"), f"item is not valid JSON: {error}", _text(element)
+            )
         else:
             yield _record(path, index, "item", value)
         pos = _skip_space(buf, end)
@@ -181,9 +187,11 @@ def _stream_array(
             on_note(f"file ends after item {index} without the array's closing ']' (truncated?)")
             return
         else:
-            yield Rejected(Origin(path, index + 1, unit="item"),
-                           "expected ',' or ']' after the previous item; the rest of the file is not read",
-                           _text(buf.data[pos : pos + 200]))
+            yield Rejected(
+                Origin(path, index + 1, unit="item"),
+                "expected ',' or ']' after the previous item; the rest of the file is not read",
+                _text(buf.data[pos : pos + 200]),
+            )
             return
         # Keep the buffer small: drop what has been consumed.
         if pos > BLOCK_BYTES:

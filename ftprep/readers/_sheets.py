@@ -72,7 +72,9 @@ def read_xlsx(
                 on_blank()
                 continue
             if columns is None:
-                columns = header_names(cells) if header else [f"col{i}" for i in range(1, len(cells) + 1)]
+                columns = (
+                    header_names(cells) if header else [f"col{i}" for i in range(1, len(cells) + 1)]
+                )
                 on_columns(columns)
                 if header:
                     continue

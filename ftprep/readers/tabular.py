@@ -34,9 +34,17 @@ from ftprep.readers.jsonl import FileStats, Source, read_lines
 
 KINDS = ("csv", "tsv", "xlsx", "parquet", "json", "jsonl")
 SUFFIX_KINDS = {
-    ".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".xlsx": "xlsx", ".xlsm": "xlsx",
-    ".parquet": "parquet", ".pq": "parquet", ".json": "json", ".jsonl": "jsonl",
-    ".ndjson": "jsonl", ".jsonlines": "jsonl",
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".tab": "tsv",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".jsonlines": "jsonl",
 }
 STDIN = "-"
 
@@ -78,13 +86,15 @@ class ReadStats:
 
 
 def detect_kind(path: str, prefix: bytes = b"") -> str:
-    """The source kind from the file suffix, or from the first bytes when the suffix says nothing."""
+    """The source kind from the file suffix, else from the first bytes."""
     kind = SUFFIX_KINDS.get(Path(path).suffix.lower())
     if kind:
         return kind
     suffix = Path(path).suffix.lower()
     if suffix == ".xls":
-        raise FtprepError(f"{path}: old binary Excel (.xls) is not supported", hint="save it as .xlsx or CSV")
+        raise FtprepError(
+            f"{path}: old binary Excel (.xls) is not supported", hint="save it as .xlsx or CSV"
+        )
     head = prefix.lstrip(b"\xef\xbb\xbf \t\r\n")
     if prefix.startswith(b"PK\x03\x04"):
         return "xlsx"
@@ -113,8 +123,14 @@ def read_records(
         if path == STDIN:
             raise FtprepError(f"{kind} cannot be read from stdin: give a file path")
         if kind == "xlsx":
-            yield from _sheets.read_xlsx(path, options.sheet, options.header, stats.set_columns,
-                                         stats.add_blank, stats.set_sheet)
+            yield from _sheets.read_xlsx(
+                path,
+                options.sheet,
+                options.header,
+                stats.set_columns,
+                stats.add_blank,
+                stats.set_sheet,
+            )
         else:
             yield from _sheets.read_parquet(path, options.batch_rows, stats.set_columns)
         return
@@ -125,7 +141,9 @@ def read_records(
         stats.kind = kind
         if kind in ("xlsx", "parquet"):  # found from the content of a file without a suffix
             stream.close()
-            yield from read_records(path, TabularOptions(**{**options.__dict__, "kind": kind}), stats)
+            yield from read_records(
+                path, TabularOptions(**{**options.__dict__, "kind": kind}), stats
+            )
             return
         if not prefix.strip(b"\xef\xbb\xbf \t\r\n"):
             stats.notes.append("file is empty")
@@ -148,6 +166,7 @@ def _open(path: str) -> BinaryIO:
 def _read_text(
     path: str, kind: str, stream: BinaryIO, prefix: bytes, options: TabularOptions, stats: ReadStats
 ) -> Iterator[SourceRecord | Rejected]:
+    """The reader for a text kind; returned, not delegated to, to keep one generator per row."""
     if kind == "jsonl" or (kind == "json" and _json.looks_like_jsonl(prefix)):
         if kind == "json":
             stats.notes.append("read as JSON Lines: the first line is a complete object")
@@ -156,15 +175,13 @@ def _read_text(
             lines: Iterable[bytes] = _Chain(prefix, stream)
         else:
             lines = (raw.data for raw in read_lines(Source(path), FileStats(path)))
-        yield from _json.read_jsonl(path, lines, stats.add_blank)
-        return
+        return _json.read_jsonl(path, lines, stats.add_blank)
     if kind == "json":
         size = None if path == STDIN else os.path.getsize(path)
-        yield from _json.read_json_array(
+        return _json.read_json_array(
             path, _Chain(prefix, stream), size, stats.notes.append, options.whole_json_bytes
         )
-        return
-    yield from _read_delimited(path, kind, stream, prefix, options, stats)
+    return _read_delimited(path, kind, stream, prefix, options, stats)
 
 
 def _read_delimited(
@@ -181,12 +198,21 @@ def _read_delimited(
         stats.notes.append(encoding.note)
     delimiter = options.delimiter
     if delimiter is None:
-        delimiter = "\t" if kind == "tsv" else _csv.sniff_delimiter(_csv.decode_sample(prefix, encoding))
+        sample = _csv.decode_sample(prefix, encoding)
+        delimiter = "\t" if kind == "tsv" else _csv.sniff_delimiter(sample)
     if len(delimiter) != 1:
         raise FtprepError(f"delimiter must be one character, got {delimiter!r}")
     stats.delimiter = delimiter
-    yield from _csv.read_delimited(path, stream, prefix, encoding, delimiter, options.header,
-                                   stats.set_columns, stats.add_blank)
+    return _csv.read_delimited(
+        path,
+        stream,
+        prefix,
+        encoding,
+        delimiter,
+        options.header,
+        stats.set_columns,
+        stats.add_blank,
+    )
 
 
 class _Chain:

@@ -47,7 +47,13 @@ def test_csv_rows_keep_quoted_newlines_quotes_and_commas() -> None:
     assert stats.columns == ["question", "answer"]
     assert rows(items) == [
         (1, {"question": "What is the capital of France?", "answer": "Paris."}),
-        (2, {"question": 'How do I write "hello" in Python?', "answer": 'Use print:\n\nprint("hello")'}),
+        (
+            2,
+            {
+                "question": 'How do I write "hello" in Python?',
+                "answer": 'Use print:\n\nprint("hello")',
+            },
+        ),
         (3, {"question": "Name three colours, please.", "answer": "Red, green and blue."}),
         (4, {"question": "Qu'est-ce qu'un café ?", "answer": "Une boisson."}),
     ]
@@ -77,7 +83,9 @@ def test_explicit_delimiter_wins(tmp_path: Path) -> None:
 
 
 def test_sniffer_is_not_fooled_by_commas_in_tab_separated_text(tmp_path: Path) -> None:
-    text = "question\tanswer\n" + "".join(f"Hi, there {i}, ok?\tYes, {i}, sure, fine.\n" for i in range(20))
+    text = "question\tanswer\n" + "".join(
+        f"Hi, there {i}, ok?\tYes, {i}, sure, fine.\n" for i in range(20)
+    )
     items, stats = read(write(tmp_path, "data.csv", text.encode()))
     assert stats.delimiter == "\t" and len(items) == 20
 
@@ -86,7 +94,10 @@ def test_no_header_names_columns_and_keeps_the_first_row(tmp_path: Path) -> None
     path = write(tmp_path, "x.csv", b"hello,world\nfoo,bar\n")
     items, stats = read(path, header=False)
     assert stats.columns == ["col1", "col2"]
-    assert rows(items) == [(1, {"col1": "hello", "col2": "world"}), (2, {"col1": "foo", "col2": "bar"})]
+    assert rows(items) == [
+        (1, {"col1": "hello", "col2": "world"}),
+        (2, {"col1": "foo", "col2": "bar"}),
+    ]
 
 
 def test_header_names_are_trimmed_filled_and_deduplicated(tmp_path: Path) -> None:
@@ -106,7 +117,10 @@ def test_crlf_and_old_mac_line_endings(tmp_path: Path) -> None:
     for ending in (b"\r\n", b"\r"):
         data = ending.join([b"q,a", b"1,2", b'"multi' + ending + b'line",3', b""])
         items, _ = read(write(tmp_path, "x.csv", data))
-        assert rows(items) == [(1, {"q": "1", "a": "2"}), (2, {"q": "multi" + ending.decode() + "line", "a": "3"})]
+        assert rows(items) == [
+            (1, {"q": "1", "a": "2"}),
+            (2, {"q": "multi" + ending.decode() + "line", "a": "3"}),
+        ]
 
 
 # --- hostile CSV -------------------------------------------------------------------------------
@@ -129,7 +143,10 @@ def test_malformed_rows_are_rejected_with_row_and_line_never_dropped() -> None:
 def test_rejected_rows_name_all_their_lines_when_quotes_span_lines(tmp_path: Path) -> None:
     path = write(tmp_path, "x.csv", b'q,a\n"multi\nline",x,extra\nok,fine\n')
     items, _ = read(path)
-    assert rows(items) == [(1, "row has 3 fields where the header has 2 (lines 2-3)"), (2, {"q": "ok", "a": "fine"})]
+    assert rows(items) == [
+        (1, "row has 3 fields where the header has 2 (lines 2-3)"),
+        (2, {"q": "ok", "a": "fine"}),
+    ]
 
 
 def test_empty_file_and_header_only_give_no_records() -> None:
@@ -250,7 +267,12 @@ def test_block_boundaries_never_change_the_rows(
 
 def test_jsonl_rejects_bad_lines_and_keeps_going() -> None:
     items, stats = read(DATA / "bad_lines.jsonl")
-    assert [(i.origin.row, i.origin.unit) for i in items] == [(1, "line"), (3, "line"), (4, "line"), (5, "line")]
+    assert [(i.origin.row, i.origin.unit) for i in items] == [
+        (1, "line"),
+        (3, "line"),
+        (4, "line"),
+        (5, "line"),
+    ]
     assert isinstance(items[1], Rejected) and items[1].reason.startswith("line is not valid JSON")
     assert isinstance(items[2], Rejected) and items[2].reason == "line is an array, not an object"
     assert items[3].fields == {"question": "after", "answer": "still read"}  # type: ignore[union-attr]
@@ -277,12 +299,21 @@ def test_json_array_items_are_numbered_and_bad_ones_rejected(whole: int) -> None
     ("data", "expected"),
     [
         (b"[]", []),
-        (b'  [ {"a": "]}"} , {"b": ["x", {"c": "\\"quoted\\" \\\\"}]} ]  ', [{"a": "]}"}, {"b": ["x", {"c": '"quoted" \\'}]}]),
+        (
+            b'  [ {"a": "]}"} , {"b": ["x", {"c": "\\"quoted\\" \\\\"}]} ]  ',
+            [{"a": "]}"}, {"b": ["x", {"c": '"quoted" \\'}]}],
+        ),
         (b'[{"a": 1},\n {"a": 2}', [{"a": 1}, {"a": 2}]),  # and a note, below
         (b'[{"a": 1}, {"a": [2}', "file ends inside this item"),
         (b'[{"a": 1} {"a": 2}]', "expected ',' or ']'"),
-        (b'["s", null, true]', ["item is a string, not an object", "item is null, not an object",
-                                "item is a boolean, not an object"]),
+        (
+            b'["s", null, true]',
+            [
+                "item is a string, not an object",
+                "item is null, not an object",
+                "item is a boolean, not an object",
+            ],
+        ),
     ],
 )
 def test_json_array_streaming_edge_cases(
@@ -291,8 +322,9 @@ def test_json_array_streaming_edge_cases(
     monkeypatch.setattr(_json, "BLOCK_BYTES", 3)  # every token crosses a block boundary
     items, stats = read(write(tmp_path, "x.json", data), whole_json_bytes=0)
     truncated = data == b'[{"a": 1},\n {"a": 2}'
-    assert stats.notes == (["file ends after item 2 without the array's closing ']' (truncated?)"]
-                           if truncated else [])
+    assert stats.notes == (
+        ["file ends after item 2 without the array's closing ']' (truncated?)"] if truncated else []
+    )
     if isinstance(expected, str):
         assert isinstance(items[-1], Rejected) and expected in items[-1].reason
     elif expected and isinstance(expected[0], str):
@@ -312,7 +344,9 @@ def test_json_file_holding_json_lines_is_read_as_lines(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not LLAMAFACTORY.is_dir(), reason="../shared corpora not present")
-@pytest.mark.parametrize("name", ["alpaca_en_demo.json", "dpo_en_demo.json", "glaive_toolcall_en_demo.json"])
+@pytest.mark.parametrize(
+    "name", ["alpaca_en_demo.json", "dpo_en_demo.json", "glaive_toolcall_en_demo.json"]
+)
 def test_streamed_json_equals_parsed_json_on_real_files(name: str) -> None:
     path = LLAMAFACTORY / name
     expected = json.loads(path.read_text(encoding="utf-8"))
@@ -326,8 +360,15 @@ def test_streamed_json_equals_parsed_json_on_real_files(name: str) -> None:
 
 @pytest.mark.parametrize(
     ("name", "data", "kind"),
-    [("data", b'[{"a": 1}]', "json"), ("data", b'{"a": 1}\n', "jsonl"), ("data.txt", b"a,b\n", "csv"),
-     ("x.TSV", b"", "tsv"), ("x.ndjson", b"", "jsonl"), ("x.xlsm", b"", "xlsx"), ("x.pq", b"", "parquet")],
+    [
+        ("data", b'[{"a": 1}]', "json"),
+        ("data", b'{"a": 1}\n', "jsonl"),
+        ("data.txt", b"a,b\n", "csv"),
+        ("x.TSV", b"", "tsv"),
+        ("x.ndjson", b"", "jsonl"),
+        ("x.xlsm", b"", "xlsx"),
+        ("x.pq", b"", "parquet"),
+    ],
 )
 def test_kind_from_suffix_then_content(name: str, data: bytes, kind: str) -> None:
     assert detect_kind(name, data) == kind
@@ -351,8 +392,11 @@ class _Stdin:
 
 @pytest.mark.parametrize(
     ("kind", "data"),
-    [("csv", b"q,a\nhi,there\n"), ("jsonl", b'{"q": "hi", "a": "there"}\n'),
-     ("json", b'[{"q": "hi", "a": "there"}]')],
+    [
+        ("csv", b"q,a\nhi,there\n"),
+        ("jsonl", b'{"q": "hi", "a": "there"}\n'),
+        ("json", b'[{"q": "hi", "a": "there"}]'),
+    ],
 )
 def test_stdin(monkeypatch: pytest.MonkeyPatch, kind: str, data: bytes) -> None:
     monkeypatch.setattr(sys, "stdin", _Stdin(data))
@@ -383,12 +427,32 @@ def test_xlsx_first_sheet_named_sheet_and_cell_text(tmp_path: Path) -> None:
     items, stats = read(path)
     assert stats.kind == "xlsx" and stats.sheet == "Data" and stats.blank == 1
     assert rows(items) == [
-        (1, {"question": "What is 2+2?", "answer": "4", "score": "4", "ok": "TRUE", "when": "2024-05-01 12:30:00"}),
-        (2, {"question": "Multi\nline?", "answer": "yes", "score": "0.5", "ok": "FALSE", "when": ""}),
+        (
+            1,
+            {
+                "question": "What is 2+2?",
+                "answer": "4",
+                "score": "4",
+                "ok": "TRUE",
+                "when": "2024-05-01 12:30:00",
+            },
+        ),
+        (
+            2,
+            {
+                "question": "Multi\nline?",
+                "answer": "yes",
+                "score": "0.5",
+                "ok": "FALSE",
+                "when": "",
+            },
+        ),
     ]
     for sheet in ("Other", "2"):
         items, stats = read(path, sheet=sheet)
-        assert stats.sheet == "Other" and rows(items) == [(1, {"prompt": "hi", "completion": "there"})]
+        assert stats.sheet == "Other" and rows(items) == [
+            (1, {"prompt": "hi", "completion": "there"})
+        ]
     with pytest.raises(FtprepError, match="no sheet 'Othr'") as error:
         read(path, sheet="Othr")
     assert error.value.hint == "did you mean 'Other'?"
@@ -403,7 +467,10 @@ def test_xlsx_that_is_not_a_workbook_is_an_error(tmp_path: Path) -> None:
 def test_parquet_keeps_typed_values_across_batches(tmp_path: Path) -> None:
     pa = pytest.importorskip("pyarrow")
     pq = pytest.importorskip("pyarrow.parquet")
-    messages = [[{"role": "user", "content": f"q{i}"}, {"role": "assistant", "content": f"a{i}"}] for i in range(5)]
+    messages = [
+        [{"role": "user", "content": f"q{i}"}, {"role": "assistant", "content": f"a{i}"}]
+        for i in range(5)
+    ]
     table = pa.table({"messages": messages, "score": [1, 2, 3, None, 5]})
     path = tmp_path / "x.parquet"
     pq.write_table(table, path)
