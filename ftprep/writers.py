@@ -12,8 +12,18 @@ from typing import IO, Any
 
 @contextmanager
 def _atomic(path: Path, mode: str, **open_args: Any) -> Iterator[IO[Any]]:
-    """Write to a temporary file beside `path`, fsync, then rename over it."""
-    folder = path.resolve().parent
+    """Write to a temporary file beside `path`, fsync, then rename over it.
+
+    A symlink's target is replaced, not the link. A path that exists but is not a regular file
+    (/dev/null, a FIFO, /dev/stdout) is written in place: renaming over a device as root would
+    replace the device with a plain file.
+    """
+    path = path.resolve()
+    if path.exists() and not path.is_file():
+        with open(path, mode, **open_args) as stream:
+            yield stream
+        return
+    folder = path.parent
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(handle, mode, **open_args) as stream:

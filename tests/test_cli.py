@@ -129,3 +129,29 @@ def test_a_model_known_only_by_prefix_warns() -> None:
     assert code == 1
     assert "not in the openai profile" in err
     assert "did you mean 'gpt-4.1-mini'" in err
+
+
+def test_output_to_a_device_writes_through_it(tmp_path: Path) -> None:
+    """-o /dev/null must not replace the device with a regular file (as root it could)."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    import threading
+
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    code, _out, _err = run("lint", "tests/data/mixed_defects.jsonl", "--isolated", "--format", "json", "-o", str(fifo))
+    reader.join(timeout=10)
+    assert fifo.exists() and not fifo.is_file()
+    assert json.loads(received[0])["version"] == 1
+    assert code == 1
+
+
+def test_output_through_a_symlink_replaces_the_target(tmp_path: Path) -> None:
+    target = tmp_path / "real.json"
+    target.write_text("old")
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    run("lint", "tests/data/mixed_defects.jsonl", "--isolated", "--format", "json", "-o", str(link))
+    assert link.is_symlink()
+    assert json.loads(target.read_text())["version"] == 1
