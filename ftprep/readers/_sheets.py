@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import zipfile
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 from ftprep.convert.model import Origin, Rejected, SourceRecord
@@ -57,33 +58,50 @@ def read_xlsx(
             "reading .xlsx needs openpyxl", hint="pip install 'ftprep[excel]' (or openpyxl)"
         ) from None
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as error:
-        raise FtprepError(f"{path}: not a readable .xlsx workbook ({error})") from None
-    try:
-        names = book.sheetnames
-        name = _pick_sheet(path, names, sheet)
-        on_sheet(name)
-        columns: list[str] | None = None
-        row = 0
-        for values in book[name].iter_rows(values_only=True):
-            cells = [cell_text(v) for v in values]
-            if not any(cells):
-                on_blank()
+        # A handle, not the name: openpyxl refuses unknown suffixes. Closed by `with` below.
+        handle = Path(path).open("rb")  # noqa: SIM115
+    except OSError as error:
+        raise FtprepError(f"{path}: cannot read ({error.strerror})") from None
+    with handle:
+        try:
+            book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as error:
+            raise FtprepError(f"{path}: not a readable .xlsx workbook ({error})") from None
+        try:
+            yield from _sheet_rows(path, book, sheet, header, on_columns, on_blank, on_sheet)
+        finally:
+            book.close()
+
+
+def _sheet_rows(
+    path: str,
+    book: Any,
+    sheet: str | None,
+    header: bool,
+    on_columns: Callable[[list[str]], None],
+    on_blank: Callable[[], None],
+    on_sheet: Callable[[str], None],
+) -> Iterator[SourceRecord | Rejected]:
+    name = _pick_sheet(path, book.sheetnames, sheet)
+    on_sheet(name)
+    columns: list[str] | None = None
+    row = 0
+    for values in book[name].iter_rows(values_only=True):
+        cells = [cell_text(v) for v in values]
+        if not any(cells):
+            on_blank()
+            continue
+        if columns is None:
+            columns = (
+                header_names(cells) if header else [f"col{i}" for i in range(1, len(cells) + 1)]
+            )
+            on_columns(columns)
+            if header:
                 continue
-            if columns is None:
-                columns = (
-                    header_names(cells) if header else [f"col{i}" for i in range(1, len(cells) + 1)]
-                )
-                on_columns(columns)
-                if header:
-                    continue
-            row += 1
-            if len(cells) > len(columns):  # a cell right of the header's last column
-                columns = columns + [f"col{i}" for i in range(len(columns) + 1, len(cells) + 1)]
-            yield SourceRecord(Origin(path, row), dict(zip(columns, cells)))
-    finally:
-        book.close()
+        row += 1
+        if len(cells) > len(columns):  # a cell right of the header's last column
+            columns = columns + [f"col{i}" for i in range(len(columns) + 1, len(cells) + 1)]
+        yield SourceRecord(Origin(path, row), dict(zip(columns, cells)))
 
 
 def _pick_sheet(path: str, names: list[str], sheet: str | None) -> str:

@@ -19,6 +19,7 @@ the physical line of a JSON Lines file, and `item` the 1-based position in a JSO
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -141,9 +142,7 @@ def read_records(
         stats.kind = kind
         if kind in ("xlsx", "parquet"):  # found from the content of a file without a suffix
             stream.close()
-            yield from read_records(
-                path, TabularOptions(**{**options.__dict__, "kind": kind}), stats
-            )
+            yield from read_records(path, dataclasses.replace(options, kind=kind), stats)
             return
         if not prefix.strip(b"\xef\xbb\xbf \t\r\n"):
             stats.notes.append("file is empty")

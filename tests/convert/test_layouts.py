@@ -658,3 +658,9 @@ def test_fixtures_convert_and_lint_without_errors(tmp_path: Path) -> None:
             if d.severity is Severity.ERROR and d.location.line
         ]  # not "too few examples"
         assert errors == []
+
+
+def test_mapped_columns_are_checked_against_every_sampled_record() -> None:
+    rows = [{"q": "first has no answer key"}, {"q": "x", "a": "y"}]
+    out, _ = convert(rows, mapping=parse_mapping(["user=q", "assistant=a"]))
+    assert records(out) == [("rejected", "record has no 'a'"), chat(user("x"), assistant("y"))]

@@ -484,3 +484,14 @@ def test_parquet_that_is_not_parquet_is_an_error(tmp_path: Path) -> None:
     pytest.importorskip("pyarrow")
     with pytest.raises(FtprepError, match="not a readable Parquet"):
         read(write(tmp_path, "x.parquet", b"nope"))
+
+
+def test_workbook_without_a_suffix_is_found_by_its_content(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(["q", "a"])
+    book.active.append(["hi", "there"])
+    book.save(tmp_path / "book.xlsx")
+    (tmp_path / "book.xlsx").rename(tmp_path / "export")
+    items, stats = read(tmp_path / "export")
+    assert stats.kind == "xlsx" and rows(items) == [(1, {"q": "hi", "a": "there"})]

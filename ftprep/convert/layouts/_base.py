@@ -75,6 +75,14 @@ def missing_column(column: str, columns: Collection[str], what: str) -> FtprepEr
     )
 
 
+def sample_columns(sample: Sequence[SourceRecord]) -> dict[str, None]:
+    """Every key of the sampled records, in first-seen order (JSON records may differ)."""
+    columns: dict[str, None] = {}
+    for record in sample:
+        columns.update(dict.fromkeys(record.fields))
+    return columns
+
+
 def text(value: Any, where: str, required: bool = True) -> str:
     """A field as text: strings as they are, numbers and booleans spelt out; else a RecordError.
 
@@ -151,8 +159,10 @@ class Layout(ABC):
     def prepare(self, sample: Sequence[SourceRecord]) -> None:
         """Check the options against the sample's columns; learn conventions."""
         column = self.system_column
-        if column is not None and sample and column not in sample[0].fields:
-            raise missing_column(column, sample[0].fields, "--system-column")
+        if column is not None and sample:
+            columns = sample_columns(sample)
+            if column not in columns:
+                raise missing_column(column, columns, "--system-column")
 
     def convert(self, record: SourceRecord) -> Converted | Rejected:
         try:

@@ -15,7 +15,14 @@ import re
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from ftprep.convert.layouts._base import ConvertOptions, Layout, RecordError, missing_column, text
+from ftprep.convert.layouts._base import (
+    ConvertOptions,
+    Layout,
+    RecordError,
+    missing_column,
+    sample_columns,
+    text,
+)
 from ftprep.convert.model import SourceRecord
 from ftprep.errors import FtprepError
 
@@ -102,10 +109,10 @@ class Mapped(Layout):
     def prepare(self, sample: Sequence[SourceRecord]) -> None:
         if not sample:
             return
-        fields = sample[0].fields
+        columns = sample_columns(sample)
         for option, column in self.columns():
-            if column not in fields:
-                raise missing_column(column, fields, option)
+            if column not in columns:
+                raise missing_column(column, columns, option)
 
     def build(self, fields: dict[str, Any]) -> dict[str, Any]:
         # The hot path of a 1M-row CSV: inline the common case (a non-blank string), call
