@@ -26,7 +26,6 @@ import random
 import re
 import sys
 import time
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,17 +43,17 @@ TOO_LONG_BYTES = (360_000, 480_000)  # English prose: ~73k-98k o200k tokens, ove
 
 SYSTEM_PROMPTS = [
     "You are a helpful assistant.",
-    "You are a friendly customer support agent for Northwind Outfitters. Answer politely, keep "
-    "answers short, and never promise refunds without an order number.",
-    "You are an expert Python tutor. Explain concepts step by step, show small runnable examples, "
-    "and point out common mistakes.",
-    "You are a medical information assistant. You give general information only and always "
-    "recommend consulting a qualified professional for diagnosis or treatment.",
+    ("You are a friendly customer support agent for Northwind Outfitters. Answer politely, keep "
+     "answers short, and never promise refunds without an order number."),
+    ("You are an expert Python tutor. Explain concepts step by step, show small runnable examples, "
+     "and point out common mistakes."),
+    ("You are a medical information assistant. You give general information only and always "
+     "recommend consulting a qualified professional for diagnosis or treatment."),
     "Tu es un assistant qui répond en français, de manière concise et précise.",
-    "You are a concise assistant. Answer in at most three sentences unless the user asks for more "
-    "detail. Use Markdown lists when listing items.",
-    "You are a data analyst. When given numbers, compute carefully and show your reasoning "
-    "before the final answer.",
+    ("You are a concise assistant. Answer in at most three sentences unless the user asks for more "
+     "detail. Use Markdown lists when listing items."),
+    ("You are a data analyst. When given numbers, compute carefully and show your reasoning "
+     "before the final answer."),
 ]
 TOOL_SYSTEM_PROMPT = (
     "You are a helpful assistant with access to functions. Use them when they help answer the "
@@ -90,17 +89,17 @@ OTHER_LANGUAGE = [
     "Temperature: 23 °C, humidity 45 %, wind 12 km/h from the north‑east.",
 ]
 CODE_SNIPPETS = [
-    "```python\ndef dedupe(items):\n    seen = set()\n    out = []\n    for item in items:\n"
-    "        if item not in seen:\n            seen.add(item)\n            out.append(item)\n"
-    "    return out\n```",
-    "```sql\nSELECT customer_id, COUNT(*) AS orders\nFROM orders\nWHERE created_at >= '2024-01-01'\n"
-    "GROUP BY customer_id\nORDER BY orders DESC\nLIMIT 10;\n```",
+    ("```python\ndef dedupe(items):\n    seen = set()\n    out = []\n    for item in items:\n"
+     "        if item not in seen:\n            seen.add(item)\n            out.append(item)\n"
+     "    return out\n```"),
+    ("```sql\nSELECT customer_id, COUNT(*) AS orders\nFROM orders\nWHERE created_at >= '2024-01-01'\n"
+     "GROUP BY customer_id\nORDER BY orders DESC\nLIMIT 10;\n```"),
     "```bash\npython -m venv .venv && source .venv/bin/activate\npip install -r requirements.txt\n```",
-    "```javascript\nconst total = cart.items.reduce((sum, item) => sum + item.price * item.qty, 0);\n"
-    "console.log(`Total: ${total.toFixed(2)}`);\n```",
+    ("```javascript\nconst total = cart.items.reduce((sum, item) => sum + item.price * item.qty, 0);\n"
+     "console.log(`Total: ${total.toFixed(2)}`);\n```"),
     "```json\n{\"status\": \"ok\", \"items\": [1, 2, 3], \"next\": null}\n```",
 ]
-FALLBACK_WORDS = (
+FALLBACK_TEXT = (
     "the of and to in is that for it as with was on be by this are from or have an they which "
     "one you were all we can her has there been if more when will would who so no data model "
     "training example customer order system question answer team product service user account "
@@ -110,7 +109,7 @@ FALLBACK_WORDS = (
     "big high public early young few able simple clear quick recent final main local possible "
     "explain describe check send review compare improve create remove change help need want "
     "find give make take know think see come look use provide include continue set learn"
-).split()
+)
 FALLBACK_TOOLS: list[dict[str, Any]] = [
     {
         "tools": [{"name": "get_weather", "description": "Get the current weather for a city",
@@ -233,7 +232,7 @@ def _fallback_vocabulary() -> Vocabulary:
     rng = random.Random(12345)
     english = []
     for _ in range(4_000):
-        words = rng.choices(FALLBACK_WORDS, k=rng.randint(6, 24))
+        words = rng.choices(FALLBACK_TEXT.split(), k=rng.randint(6, 24))
         english.append(" ".join(words).capitalize() + rng.choice(".!?."))
     prompts = [s.rstrip(".!") + "?" for s in english[:800]]
     return Vocabulary(
