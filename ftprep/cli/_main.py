@@ -23,8 +23,9 @@ def cli() -> None:
 def _register() -> None:
     if cli.commands:
         return
-    from ftprep.cli import lint, rules
+    from ftprep.cli import convert, lint, rules
 
+    cli.add_command(convert.convert)
     cli.add_command(lint.lint)
     cli.add_command(rules.rules)
     cli.add_command(rules.rule)

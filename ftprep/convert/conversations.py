@@ -28,8 +28,7 @@ class LogOptions:
 
 @dataclass(frozen=True)
 class _Segment:
-    turns: list[Turn]
-    index: int
+    turns: list[tuple[int, Turn]]  # (1-based position in the conversation, turn)
 
 
 def parse_gap(text: str) -> timedelta:
@@ -47,18 +46,20 @@ def parse_gap(text: str) -> timedelta:
     return timedelta(**{units[unit]: amount})
 
 
-def _segments(turns: list[Turn], gap: timedelta | None) -> Iterator[_Segment]:
-    current: list[Turn] = []
-    index = 0
-    for turn in turns:
-        if current and gap is not None and turn.time and current[-1].time:
-            if turn.time - current[-1].time > gap:
-                yield _Segment(current, index)
-                index += 1
-                current = []
-        current.append(turn)
+def _segments(turns: list[tuple[int, Turn]], gap: timedelta | None) -> Iterator[_Segment]:
+    current: list[tuple[int, Turn]] = []
+    for position, turn in turns:
+        previous = current[-1][1] if current else None
+        silent = (
+            previous is not None and gap is not None and turn.time is not None
+            and previous.time is not None and turn.time - previous.time > gap
+        )
+        if silent:
+            yield _Segment(current)
+            current = []
+        current.append((position, turn))
     if current:
-        yield _Segment(current, index)
+        yield _Segment(current)
 
 
 def _role(turn: Turn, options: LogOptions) -> str:
@@ -72,12 +73,16 @@ def _merge(turns: list[Turn], role: str) -> str:
     return "\n".join(t.text for t in turns)
 
 
-def _reject(origin: Origin, turns: list[Turn], reason: str) -> Iterator[Rejected]:
-    for turn in turns:
+def _at(origin: Origin, position: int) -> Origin:
+    return Origin(origin.path, position, origin.conversation, "message")
+
+
+def _reject(origin: Origin, turns: list[tuple[int, Turn]], reason: str) -> Iterator[Rejected]:
+    for position, turn in turns:
         source: dict[str, Any] = {"speaker": turn.speaker, "text": turn.text}
         if turn.time is not None:
             source["time"] = turn.time.isoformat()
-        yield Rejected(origin, reason, source)
+        yield Rejected(_at(origin, position), reason, source)
 
 
 def conversation_examples(
@@ -85,22 +90,21 @@ def conversation_examples(
 ) -> Iterator[Converted | Rejected]:
     """Examples (and rejected turns) from one conversation, in order."""
     origin = conversation.origin
-    turns = [t for t in conversation.turns if t.text.strip()]
-    empty = [t for t in conversation.turns if not t.text.strip()]
-    yield from _reject(origin, empty, "empty message")
-    for segment in _segments(turns, options.gap):
-        seg_origin = Origin(origin.path, segment.index + 1, origin.conversation, "segment")
-        roles = [_role(t, options) for t in segment.turns]
+    numbered = list(enumerate(conversation.turns, 1))
+    yield from _reject(origin, [(i, t) for i, t in numbered if not t.text.strip()], "empty message")
+    for segment in _segments([(i, t) for i, t in numbered if t.text.strip()], options.gap):
+        turns = segment.turns
+        roles = [_role(t, options) for _i, t in turns]
         if "assistant" not in roles:
-            yield from _reject(seg_origin, segment.turns, "segment has no message from the assistant")
+            yield from _reject(origin, turns, "segment has no message from the assistant")
             continue
         first_user = roles.index("user") if "user" in roles else None
         last_assistant = len(roles) - 1 - roles[::-1].index("assistant")
         if first_user is None or first_user > last_assistant:
-            yield from _reject(seg_origin, segment.turns, "segment has no user message before the assistant's")
+            yield from _reject(origin, turns, "segment has no user message before the assistant's")
             continue
-        yield from _reject(seg_origin, segment.turns[:first_user], "assistant message before any user message")
-        kept = segment.turns[first_user : last_assistant + 1]
+        yield from _reject(origin, turns[:first_user], "assistant message before any user message")
+        kept = [t for _i, t in turns[first_user : last_assistant + 1]]
         kept_roles = roles[first_user : last_assistant + 1]
         messages: list[dict[str, Any]] = []
         if options.system:
@@ -111,5 +115,5 @@ def conversation_examples(
                 role = kept_roles[start]
                 messages.append({"role": role, "content": _merge(kept[start:i], role)})
                 start = i
-        yield Converted(seg_origin, {"messages": messages}, len(kept))
-        yield from _reject(seg_origin, segment.turns[last_assistant + 1 :], "message after the assistant's last reply")
+        yield Converted(_at(origin, turns[first_user][0]), {"messages": messages}, len(kept))
+        yield from _reject(origin, turns[last_assistant + 1 :], "message after the assistant's last reply")

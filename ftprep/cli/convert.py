@@ -1,0 +1,146 @@
+"""`ftprep convert`: tabular, JSON and chat-log sources to chat fine-tuning JSONL.
+
+Output goes to `-o FILE` (atomically) or stdout; rejects to `--rejects FILE`; the summary,
+which always balances read = written + rejected, goes to stderr.
+"""
+
+from __future__ import annotations
+
+import sys
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
+from typing import IO
+
+import click
+import orjson
+
+from ftprep.convert.conversations import parse_gap
+from ftprep.convert.layouts import ConvertOptions, layout_names, parse_mapping
+from ftprep.convert.output import ConvertSummary, write_outcomes
+from ftprep.convert.pipeline import ConvertRequest, InputNote, convert_sources
+from ftprep.errors import EXIT_CLEAN, EXIT_PROBLEMS, FtprepError
+from ftprep.readers.chatlogs import NAMES as LOG_NAMES
+from ftprep.readers.chatlogs import ChatLogOptions
+from ftprep.readers.tabular import KINDS, TabularOptions
+from ftprep.writers import atomic_bytes
+
+FROM_CHOICES = (*layout_names(), *LOG_NAMES)
+
+
+def _gap(_ctx: click.Context, _param: click.Parameter, value: str | None) -> object:
+    if value is None:
+        return None
+    try:
+        return parse_gap(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+@click.command()
+@click.argument("sources", nargs=-1)
+@click.option("--output", "-o", default="-", show_default=True, help="Output JSONL file, or - for stdout.")
+@click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write every rejected source record here, with its location and reason.")
+@click.option("--from", "layout", type=click.Choice(FROM_CHOICES), default=None,
+              help="Source layout or chat-log format (default: detected).")
+@click.option("--map", "mapping", multiple=True, metavar="ROLE=COLUMN",
+              help="Map a column to a role: --map user=question --map assistant=answer.")
+@click.option("--system", default=None, help="A system prompt to put first in every example.")
+@click.option("--system-column", default=None, help="Take each example's system prompt from this column.")
+@click.option("--template", default=None, help='User turn template over columns, e.g. "Review: {text}".')
+@click.option("--no-clean", is_flag=True, help="Keep legacy separators and completion end tokens.")
+@click.option("--kind", type=click.Choice(KINDS), default=None, help="Input file kind (default: detected).")
+@click.option("--delimiter", default=None, help="CSV delimiter (default: detected).")
+@click.option("--encoding", default=None, help="CSV text encoding (default: detected).")
+@click.option("--no-header", is_flag=True, help="The CSV has no header row: columns are col1..colN.")
+@click.option("--sheet", default=None, help="XLSX sheet name or 1-based position (default: first).")
+@click.option("--assistant", multiple=True, metavar="NAME", help="Chat logs: who plays the assistant.")
+@click.option("--gap", callback=_gap, default=None, metavar="DURATION",
+              help="Chat logs: start a new example after this much silence (e.g. 30m, 2h).")
+@click.option("--date-order", type=click.Choice(["auto", "day-first", "month-first"]), default="auto",
+              help="WhatsApp: how to read 01/02/21.")
+@click.option("--media", type=click.Choice(["drop", "keep"]), default="drop",
+              help="WhatsApp: drop media-only messages or keep their placeholder text.")
+@click.option("--fail-on-reject", is_flag=True, help="Exit 1 when any source record was rejected.")
+@click.option("--summary-format", type=click.Choice(["text", "json"]), default="text",
+              help="Format of the summary printed on stderr.")
+def convert(
+    sources: tuple[str, ...], output: str, rejects: Path | None, layout: str | None,
+    mapping: tuple[str, ...], system: str | None, system_column: str | None, template: str | None,
+    no_clean: bool, kind: str | None, delimiter: str | None, encoding: str | None,
+    no_header: bool, sheet: str | None, assistant: tuple[str, ...], gap: object,
+    date_order: str, media: str, fail_on_reject: bool, summary_format: str,
+) -> int:
+    """Turn CSV/TSV, XLSX, Parquet, JSON/JSONL and chat-log exports into chat JSONL.
+
+    Layouts are detected (prompt/completion, Alpaca, ShareGPT, chat messages, preference pairs)
+    or mapped with --map. Chat logs: ChatGPT export, Slack export, DiscordChatExporter JSON,
+    Telegram result.json, WhatsApp .txt. Every source record is written or rejected.
+    """
+    if not sources:
+        raise FtprepError("no input given", "pass files, folders, or - for stdin")
+    request = ConvertRequest(
+        paths=list(sources), layout=layout,
+        record=ConvertOptions(
+            mapping=parse_mapping(list(mapping)), system=system, system_column=system_column,
+            template=template, clean=not no_clean,
+        ),
+        tabular=TabularOptions(kind=kind, delimiter=delimiter, encoding=encoding,
+                               header=not no_header, sheet=sheet),
+        log=ChatLogOptions(date_order=date_order, media=media),  # type: ignore[arg-type]
+        assistant=frozenset(assistant), gap=gap, system=system,  # type: ignore[arg-type]
+    )
+    summary = ConvertSummary()
+    notes: list[InputNote] = []
+    out_name = output if output != "-" else "<stdout>"
+    with _maybe_atomic(rejects) as rejects_stream:
+        if output == "-":
+            write_outcomes(convert_sources(request, notes), sys.stdout.buffer, rejects_stream, summary, out_name)
+            sys.stdout.flush()
+        else:
+            with atomic_bytes(Path(output)) as stream:
+                write_outcomes(convert_sources(request, notes), stream, rejects_stream, summary, out_name)
+    _render_summary(summary, notes, out_name, rejects, summary_format)
+    rejected = sum(summary.rejected_units.values())
+    return EXIT_PROBLEMS if fail_on_reject and rejected else EXIT_CLEAN
+
+
+def _maybe_atomic(path: Path | None) -> AbstractContextManager[IO[bytes] | None]:
+    return atomic_bytes(path) if path is not None else nullcontext()
+
+
+def _render_summary(
+    summary: ConvertSummary, notes: list[InputNote], out_name: str, rejects: Path | None,
+    summary_format: str,
+) -> None:
+    if summary_format == "json":
+        document = {
+            "version": 1,
+            "inputs": [{"path": n.path, "kind": n.kind, "notes": n.notes} for n in notes],
+            "read": dict(summary.read), "written": dict(summary.written_units),
+            "rejected": dict(summary.rejected_units), "examples": summary.examples,
+            "formats": dict(summary.formats), "reasons": dict(summary.reasons.most_common()),
+            "balanced": summary.balanced, "output": out_name,
+            "rejects": str(rejects) if rejects else None,
+        }
+        click.echo(orjson.dumps(document, option=orjson.OPT_SORT_KEYS).decode(), err=True)
+        return
+    def echo(text: str) -> None:
+        click.echo(text, err=True)
+
+    for note in notes:
+        echo(f"{note.path}: {note.kind}" + "".join(f"\n  {n}" for n in note.notes))
+    for unit in sorted(summary.read):
+        read, written = summary.read[unit], summary.written_units[unit]
+        rejected = summary.rejected_units[unit]
+        echo(f"read {read:,} {unit}{'' if read == 1 else 's'}: {written:,} written + {rejected:,} rejected")
+    kinds = ", ".join(f"{n:,} {k}" for k, n in sorted(summary.formats.items()))
+    noun = "example" if summary.examples == 1 else "examples"
+    echo(f"wrote {summary.examples:,} {noun} to {out_name}" + (f" ({kinds})" if kinds else ""))
+    if summary.reasons:
+        where = f" (details in {rejects})" if rejects else " (pass --rejects FILE to keep them)"
+        echo("rejected" + where + ":")
+        for reason, count in summary.reasons.most_common():
+            echo(f"  {count:>7,}  {reason}")
+    if not summary.balanced:  # a bug, not a user error: say so loudly
+        echo("ftprep: internal error: read != written + rejected; please report this")

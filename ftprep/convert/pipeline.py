@@ -1,0 +1,142 @@
+"""Sources in, outcomes out: pick a reader and layout per input, in a stable order.
+
+A path is a chat-log export when `--from` names a log format or a log reader recognises it
+(a Slack folder, a ChatGPT `conversations.json`, a WhatsApp `.txt`, ...); otherwise it is a
+tabular or JSON source read by `ftprep.readers.tabular` and shaped by a record layout.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from types import ModuleType
+
+from ftprep.convert.conversations import LogOptions, conversation_examples
+from ftprep.convert.layouts import ConvertOptions, RecordConverter
+from ftprep.convert.model import Conversation, Converted, Rejected
+from ftprep.errors import FtprepError
+from ftprep.readers.chatlogs import NAMES as LOG_NAMES
+from ftprep.readers.chatlogs import ChatLogOptions, reader_named, sniff_reader
+from ftprep.readers.jsonl import STDIN
+from ftprep.readers.tabular import ReadStats, TabularOptions, read_records
+
+DEFAULT_ASSISTANT = {"chatgpt-export": frozenset({"assistant"})}
+
+
+@dataclass
+class ConvertRequest:
+    """Everything the user chose on the command line, validated."""
+
+    paths: list[str]
+    layout: str | None = None  # --from
+    record: ConvertOptions = field(default_factory=ConvertOptions)
+    tabular: TabularOptions = field(default_factory=TabularOptions)
+    log: ChatLogOptions = field(default_factory=ChatLogOptions)
+    assistant: frozenset[str] = frozenset()
+    gap: timedelta | None = None
+    system: str | None = None
+
+
+@dataclass
+class InputNote:
+    """What the pipeline decided about one input, for the summary."""
+
+    path: str
+    kind: str
+    notes: list[str] = field(default_factory=list)
+
+
+def _log_reader(path: str, wanted: str | None) -> ModuleType | None:
+    if wanted in LOG_NAMES:
+        return reader_named(wanted)
+    if wanted is not None or path == STDIN:
+        return None
+    return sniff_reader(path)
+
+
+def expand(paths: list[str], wanted: str | None) -> list[str]:
+    """Directories that are not a chat-log export contribute their files, sorted."""
+    found: list[str] = []
+    for path in paths:
+        if path != STDIN and not os.path.exists(path):
+            raise FtprepError(f"{path}: no such file or directory")
+        if os.path.isdir(path) and _log_reader(path, wanted) is None:
+            inner = sorted(str(p) for p in Path(path).rglob("*") if p.is_file() and not p.name.startswith("."))
+            if not inner:
+                raise FtprepError(f"{path}: the folder has no files")
+            found.extend(inner)
+        else:
+            found.append(path)
+    return found
+
+
+def speakers(reader: ModuleType, path: str, options: ChatLogOptions) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for item in reader.read(path, options):
+        if isinstance(item, Conversation):
+            counts.update(turn.speaker for turn in item.turns)
+    return counts
+
+
+def _assistant_for(reader: ModuleType, path: str, request: ConvertRequest) -> frozenset[str]:
+    if request.assistant:
+        return request.assistant
+    default = DEFAULT_ASSISTANT.get(reader.NAME)
+    if default:
+        return default
+    seen = speakers(reader, path, request.log).most_common(10)
+    listed = ", ".join(f"{name!r} ({n} messages)" for name, n in seen) or "none"
+    raise FtprepError(
+        f"{path}: choose who plays the assistant in this {reader.NAME} log",
+        f"pass --assistant NAME; speakers seen: {listed}",
+    )
+
+
+def _check_assistant_present(reader: ModuleType, path: str, request: ConvertRequest, names: frozenset[str]) -> None:
+    if not request.assistant:
+        return
+    seen = speakers(reader, path, request.log)
+    if not names & set(seen):
+        listed = ", ".join(f"{name!r}" for name, _n in seen.most_common(10)) or "none"
+        raise FtprepError(
+            f"{path}: no messages from {', '.join(sorted(names))} in this {reader.NAME} log",
+            f"speakers seen: {listed}",
+        )
+
+
+def convert_sources(request: ConvertRequest, notes: list[InputNote]) -> Iterator[Converted | Rejected]:
+    """Every outcome of every input, in input order."""
+    for path in expand(request.paths, request.layout):
+        reader = _log_reader(path, request.layout)
+        if reader is not None:
+            assistant = _assistant_for(reader, path, request)
+            _check_assistant_present(reader, path, request, assistant)
+            notes.append(InputNote(path, reader.NAME, [f"assistant: {', '.join(sorted(assistant))}"]))
+            options = LogOptions(assistant, request.gap, request.system)
+            for item in reader.read(path, request.log):
+                if isinstance(item, Conversation):
+                    yield from conversation_examples(item, options)
+                else:
+                    yield item
+            continue
+        stats = ReadStats(path)
+        note = InputNote(path, "")
+        notes.append(note)
+        converter = RecordConverter(request.record, name=request.layout)
+        yield from converter(read_records(path, request.tabular, stats))
+        described = [stats.kind]
+        if stats.encoding:
+            described.append(stats.encoding)
+        if stats.delimiter:
+            described.append(f"delimiter {stats.delimiter!r}")
+        layout = getattr(converter, "layout", None)  # unset when the source had no records
+        note.kind = " · ".join(d for d in described if d)
+        if layout is not None:
+            note.notes += [f"layout: {layout.name}", *layout.notes]
+        note.notes += stats.notes
+        if stats.blank:
+            note.notes.append(f"{stats.blank} blank rows skipped")

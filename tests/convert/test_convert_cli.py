@@ -1,0 +1,158 @@
+"""`ftprep convert` end to end: accounting, determinism, atomic output, and lint-clean results."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import orjson
+import pytest
+
+from tests.helpers import CORPORA
+from tests.test_cli import run
+
+ROOT = Path(__file__).resolve().parents[2]
+TABULAR = ROOT / "tests" / "data" / "tabular"
+CHATLOGS = ROOT / "tests" / "data" / "chatlogs"
+
+
+def convert(tmp_path: Path, *args: str) -> tuple[int, dict, Path, Path]:
+    out = tmp_path / "out.jsonl"
+    rejects = tmp_path / "rejects.jsonl"
+    code, _stdout, err = run(
+        "convert", *args, "-o", str(out), "--rejects", str(rejects), "--summary-format", "json"
+    )
+    summary = json.loads(err.strip().splitlines()[-1]) if code in (0, 1) else {"error": err}
+    return code, summary, out, rejects
+
+
+def lines(path: Path) -> list[dict]:
+    return [orjson.loads(line) for line in path.read_bytes().splitlines()]
+
+
+def assert_balanced(summary: dict, out: Path, rejects: Path) -> None:
+    assert summary["balanced"]
+    for unit, read in summary["read"].items():
+        assert read == summary["written"].get(unit, 0) + summary["rejected"].get(unit, 0)
+    assert len(lines(out)) == summary["examples"]
+    assert len(lines(rejects)) == sum(summary["reasons"].values())
+
+
+def lints_clean(path: Path) -> None:
+    code, out, err = run("lint", str(path), "--isolated", "--select", "FT0,FT1", "--fail-on", "error")
+    assert code == 0, out + err
+
+
+def test_seed_sentiment_file_becomes_clean_chat(tmp_path: Path) -> None:
+    system = "Classify the sentiment of the review as Positive, Negative or Neutral."
+    code, summary, out, rejects = convert(
+        tmp_path, str(ROOT / "sample_data" / "sentiment_prompt_completion.jsonl"), "--system", system
+    )
+    assert code == 0
+    assert_balanced(summary, out, rejects)
+    records = lines(out)
+    assert len(records) == 30
+    first = records[0]["messages"]
+    assert [m["role"] for m in first] == ["system", "user", "assistant"]
+    assert first[0]["content"] == system
+    assert first[2]["content"] in {"Positive", "Negative", "Neutral"}  # leading space gone
+    assert first[1]["content"].startswith("Review: ")
+    lints_clean(out)
+
+
+def test_csv_with_malformed_rows_rejects_each_with_its_row(tmp_path: Path) -> None:
+    code, summary, out, rejects = convert(
+        tmp_path, str(TABULAR / "malformed.csv"), "--map", "user=question", "--map", "assistant=answer"
+    )
+    assert code == 0
+    assert_balanced(summary, out, rejects)
+    rejected = lines(rejects)
+    assert rejected and all(r["origin"]["path"].endswith("malformed.csv") for r in rejected)
+    assert all(r["reason"] for r in rejected)
+    lints_clean(out)
+
+
+def test_missing_mapped_column_is_exit_2_with_the_columns(tmp_path: Path) -> None:
+    code, summary, _out, _rejects = convert(
+        tmp_path, str(TABULAR / "qa.csv"), "--map", "user=questoin", "--map", "assistant=answer"
+    )
+    assert code == 2
+    assert "question" in summary["error"]
+
+
+def test_output_is_byte_identical_on_a_rerun(tmp_path: Path) -> None:
+    first = tmp_path / "a"
+    second = tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+    for folder in (first, second):
+        convert(folder, str(TABULAR / "qa.csv"), "--system", "Answer briefly.")
+    assert (first / "out.jsonl").read_bytes() == (second / "out.jsonl").read_bytes()
+    assert (first / "rejects.jsonl").read_bytes() == (second / "rejects.jsonl").read_bytes()
+    data = (first / "out.jsonl").read_bytes()
+    assert data.endswith(b"\n") and b"\r" not in data
+
+
+def test_a_failed_run_leaves_the_old_output_in_place(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    out.write_text("previous\n")
+    code, _o, _e = run("convert", str(TABULAR / "qa.csv"), "--map", "user=nope", "-o", str(out))
+    assert code == 2
+    assert out.read_text() == "previous\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl"]
+
+
+def test_empty_file_writes_nothing_and_balances(tmp_path: Path) -> None:
+    code, summary, out, rejects = convert(tmp_path, str(TABULAR / "empty.csv"))
+    assert code == 0
+    assert summary["examples"] == 0 and out.read_bytes() == b""
+
+
+def test_fail_on_reject_sets_exit_1(tmp_path: Path) -> None:
+    code, _o, _e = run(
+        "convert", str(TABULAR / "malformed.csv"), "--map", "user=question", "--map", "assistant=answer",
+        "-o", str(tmp_path / "o.jsonl"), "--fail-on-reject",
+    )
+    assert code == 1
+
+
+def test_chat_log_requires_an_assistant_and_lists_speakers(tmp_path: Path) -> None:
+    whatsapp = sorted((CHATLOGS / "whatsapp").glob("*.txt"))[0]
+    code, _o, err = run("convert", str(whatsapp), "-o", str(tmp_path / "o.jsonl"))
+    assert code == 2
+    assert "--assistant" in err and "speakers seen" in err
+
+
+def test_chat_log_accounting_is_in_messages(tmp_path: Path) -> None:
+    whatsapp = sorted((CHATLOGS / "whatsapp").glob("*.txt"))[0]
+    speakers_code, _o, err = run("convert", str(whatsapp), "-o", str(tmp_path / "x.jsonl"))
+    name = err.split("speakers seen: '")[1].split("'")[0]
+    code, summary, out, rejects = convert(tmp_path, str(whatsapp), "--assistant", name, "--gap", "1d")
+    assert code == 0
+    assert set(summary["read"]) == {"message"}
+    assert_balanced(summary, out, rejects)
+    lints_clean(out) if summary["examples"] else None
+
+
+@pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not present")
+@pytest.mark.parametrize(
+    "name", ["alpaca_en_demo.json", "glaive_toolcall_en_demo.json", "dpo_en_demo.json", "identity.json"]
+)
+def test_llamafactory_demos_convert_and_lint_clean(tmp_path: Path, name: str) -> None:
+    code, summary, out, rejects = convert(tmp_path, str(CORPORA / "llamafactory" / name))
+    assert code == 0
+    assert_balanced(summary, out, rejects)
+    assert summary["examples"] > 0
+    lints_clean(out)
+
+
+@pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not present")
+def test_real_slack_export_converts_with_gap_split(tmp_path: Path) -> None:
+    code, summary, out, rejects = convert(
+        tmp_path, str(CORPORA / "slack-export-viewer" / "testarchive.zip"), "--assistant", "hamza",
+        "--gap", "1d",
+    )
+    assert code == 0
+    assert_balanced(summary, out, rejects)
+    assert summary["examples"] >= 1
+    lints_clean(out)
