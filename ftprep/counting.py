@@ -39,6 +39,20 @@ class CountPlan:
     overhead: int = 0
 
 
+def plan_plain(messages: list[dict[str, Any]], role_tokens: dict[str, int]) -> CountPlan:
+    """The same plan as `plan_for`, for a record known to be plain (`Record.plain_shape`).
+
+    Plain messages hold only role, content, name and weight, with string roles from a small
+    set, so roles come from `role_tokens` (counted once per run) instead of the tokenizer.
+    """
+    overhead = REPLY_PRIMING + TOKENS_PER_MESSAGE * len(messages)
+    names = [m["name"] for m in messages if "name" in m]
+    overhead += len(names) * TOKENS_PER_NAME
+    for message in messages:
+        overhead += role_tokens[message["role"]]
+    return CountPlan([m["content"] for m in messages], names, overhead)
+
+
 def plan_for(data: dict[str, Any], fmt: RecordFormat) -> CountPlan:
     plan = CountPlan()
     if fmt is RecordFormat.CHAT:

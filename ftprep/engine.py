@@ -11,12 +11,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from ftprep.checks.base import DatasetCheck, RunContext
-from ftprep.counting import plan_for
+from ftprep.counting import plan_for, plan_plain
 from ftprep.diagnostics import Diagnostic, Finding, Location, Severity
 from ftprep.lines import Line
 from ftprep.pointer import column_of
 from ftprep.readers.jsonl import FileStats, Source, read_lines
-from ftprep.record import Record
+from ftprep.record import PLAIN_ROLES, Record
 from ftprep.registry import RecordFormat, Scope
 from ftprep.selection import ActiveRule, FileIgnores
 from ftprep.summary import Summary
@@ -86,6 +86,7 @@ class Engine:
             r for r in self._line_rules if not (shape_gate and r.rule.spec.only_if_malformed)
         ]
         self._records = RecordChecker(rules, shape_gate)
+        self._role_tokens = dict(zip(PLAIN_ROLES, counter.count(PLAIN_ROLES), strict=True))
         self._dataset = [
             (active, self._build(active)) for active in rules if active.rule.spec.scope is Scope.DATASET
         ]
@@ -159,8 +160,12 @@ class Engine:
     def _count_tokens(self, records: list[Record]) -> None:
         texts: list[str] = []
         spans: list[tuple[int, int, int]] = []
+        roles = self._role_tokens
         for record in records:
-            plan = plan_for(record.data, record.format)
+            if record.plain_shape:
+                plan = plan_plain(record.data["messages"], roles)
+            else:
+                plan = plan_for(record.data, record.format)
             start = len(texts)
             texts += plan.content
             middle = len(texts)

@@ -21,7 +21,7 @@ class Line:
         if self.bom:
             data = data[len(BOM):]
         self.data = data
-        self.blank = not data.strip()
+        self.blank = not data or data.isspace()
         self.value: Any = None
         self.error: ParseError | None = None
         self.duplicate_suspect = False

@@ -23,7 +23,8 @@ PROMPT_COMPLETION_KEYS = frozenset({"prompt", "completion"})
 ROLES = ("system", "user", "assistant", "tool", "function", "developer")
 # Keys a plain message may carry: text content, optional name, and weight (assistant only).
 _PLAIN_MESSAGE_KEYS = frozenset({"role", "content", "name", "weight"})
-_PLAIN_ROLES = frozenset({"system", "user", "assistant"})
+PLAIN_ROLES = ("system", "user", "assistant")
+_PLAIN_ROLES = frozenset(PLAIN_ROLES)
 
 
 @dataclass(slots=True)
@@ -100,11 +101,11 @@ def is_plain_chat(data: dict[str, Any]) -> bool:
         if type(role) is not str or role not in _PLAIN_ROLES:  # a list or object is unhashable
             return False
         content = message.get("content")
-        if type(content) is not str or not content.strip():
+        if type(content) is not str or not content or content.isspace():
             return False
         if "name" in message:
             name = message["name"]
-            if type(name) is not str or not name.strip():
+            if type(name) is not str or not name or name.isspace():
                 return False
         if "weight" in message:
             weight = message["weight"]

@@ -339,3 +339,38 @@ def test_file_over_the_providers_size_limit() -> None:
         "536,870,912 bytes (512.0 MiB)"
     )
     assert list(check.end_file(FileStats("skipped.csv", bytes=10**10, skipped="not JSONL"))) == []
+
+
+def test_plain_fast_path_counts_exactly_what_the_general_plan_counts() -> None:
+    """The engine counts plain records with `plan_plain`; it must agree with `plan_for`."""
+    import random
+
+    from ftprep.counting import plan_for, plan_plain
+    from ftprep.record import PLAIN_ROLES, is_plain_chat
+    from ftprep.registry import RecordFormat
+    from ftprep.tokens import get_counter
+
+    counter = get_counter("o200k_base")
+    roles = dict(zip(PLAIN_ROLES, counter.count(list(PLAIN_ROLES)), strict=True))
+    rng = random.Random(7)
+    words = ["hello", "world", "naïve", "日本語", "🙂", "tokens", " ", "a\nb", "Name_1"]
+    checked = 0
+    for _ in range(500):
+        messages = []
+        for _turn in range(rng.randint(1, 6)):
+            message = {"role": rng.choice(PLAIN_ROLES),
+                       "content": "x " + " ".join(rng.choice(words) for _ in range(rng.randint(1, 12)))}
+            if rng.random() < 0.3:
+                message["name"] = rng.choice(["bob", "Agent_7", "María"])
+            if message["role"] == "assistant" and rng.random() < 0.3:
+                message["weight"] = rng.choice([0, 1])
+            messages.append(message)
+        data = {"messages": messages}
+        assert is_plain_chat(data)
+        fast, full = plan_plain(messages, roles), plan_for(data, RecordFormat.CHAT)
+        total_fast = sum(counter.count(fast.content)) + sum(counter.count(fast.other)) + fast.overhead
+        total_full = sum(counter.count(full.content)) + sum(counter.count(full.other)) + full.overhead
+        assert fast.content == full.content
+        assert total_fast == total_full
+        checked += 1
+    assert checked == 500
