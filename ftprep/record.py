@@ -39,13 +39,18 @@ class TokenFacts:
 class Record:
     """One JSON object from a line, with where it came from and its shared facts."""
 
-    __slots__ = ("location", "raw", "data", "format", "plain_shape", "tokens", "schema", "_text")
+    __slots__ = (
+        "location", "raw", "data", "format", "messages", "plain_shape", "tokens", "schema", "_text",
+    )
 
     def __init__(self, location: Location, raw: bytes, data: dict[str, Any]) -> None:
         self.location = location
         self.raw = raw
         self.data = data
         self.format = detect_format(data)
+        messages = data.get("messages")
+        # `messages` as a list, or [] when missing or not a list (the schema rules say which).
+        self.messages: list[Any] = messages if type(messages) is list else []
         self.plain_shape = self.format is RecordFormat.CHAT and is_plain_chat(data)
         self.tokens = TokenFacts()
         # The schema rules' survey of the messages, made by the first rule that needs it
@@ -60,10 +65,6 @@ class Record:
             self._text = self.raw.decode("utf-8", errors="replace")
         return self._text
 
-    @property
-    def messages(self) -> list[Any]:
-        messages = self.data.get("messages")
-        return messages if isinstance(messages, list) else []
 
 
 def detect_format(data: dict[str, Any]) -> RecordFormat:
