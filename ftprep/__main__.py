@@ -2,4 +2,5 @@
 
 from ftprep.cli._main import main
 
-main()
+if __name__ == "__main__":  # shard workers are spawned and re-import the main module
+    main()

@@ -54,6 +54,7 @@ class Settings(_Section):
     max_tokens: int | None = Field(default=None, gt=0)
     epochs: int | None = Field(default=None, ge=1, le=50)
     tokenizer: str | None = None
+    jobs: int | None = Field(default=None, ge=1, le=64)  # processes for big files; None = auto
     rules: dict[str, RuleConfig] = {}
     source: str | None = Field(default=None, exclude=True)
 

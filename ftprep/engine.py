@@ -7,6 +7,7 @@ state. Diagnostics come out sorted by line within each file, then dataset-level 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -15,7 +16,7 @@ from ftprep.counting import plan_for, plan_plain
 from ftprep.diagnostics import Diagnostic, Finding, Location, Severity
 from ftprep.lines import Line
 from ftprep.pointer import column_of
-from ftprep.readers.jsonl import FileStats, Source, read_lines
+from ftprep.readers.jsonl import STDIN, FileStats, Source, read_lines, shard_bounds
 from ftprep.record import PLAIN_ROLES, Record
 from ftprep.registry import RecordFormat, Scope
 from ftprep.selection import ActiveRule, FileIgnores
@@ -23,6 +24,7 @@ from ftprep.summary import Summary
 from ftprep.tokens import Counter
 
 BATCH_RECORDS = 4096
+SHARD_MIN_BYTES = 32 << 20  # below this, starting a second process costs more than it saves
 INTERNAL_ERROR = "FT000"
 
 
@@ -75,12 +77,16 @@ class Engine:
 
     def __init__(
         self, rules: list[ActiveRule], context: RunContext, counter: Counter,
-        ignores: FileIgnores | None = None, shape_gate: bool = True,
+        ignores: FileIgnores | None = None, shape_gate: bool = True, jobs: int = 1,
     ) -> None:
         self.context = context
         self.counter = counter
         self.ignores = ignores or FileIgnores({})
         self.summary = Summary()
+        self.jobs = jobs
+        self.shape_gate = shape_gate
+        self.records_seen = 0
+        self.settings_dump: dict[str, object] = {}  # how to rebuild this engine in a worker
         self._line_rules = [r for r in rules if r.rule.spec.scope is Scope.LINE]
         self._line_rules_plain = [
             r for r in self._line_rules if not (shape_gate and r.rule.spec.only_if_malformed)
@@ -100,23 +106,49 @@ class Engine:
     # -- the loop -----------------------------------------------------------------------------
 
     def run(self, sources: Iterable[Source]) -> Iterator[Diagnostic]:
-        index = 0
         for source in sources:
             stats = FileStats(source.path, skipped=source.skip_reason)
             self.summary.files.append(stats)
             if source.skip_reason is None:
-                pending = _Pending([], [])
-                for raw in read_lines(source, stats):
-                    record = self._read_line(Line(raw), stats, index, pending.diagnostics)
-                    if record is not None:
-                        index += 1
-                        pending.records.append(record)
-                        if len(pending.records) >= BATCH_RECORDS:
-                            yield from self._flush(pending)
-                            pending = _Pending([], [])
-                yield from self._flush(pending)
+                bounds = self._shards(source)
+                if len(bounds) > 2:
+                    from ftprep.parallel import run_sharded
+
+                    yield from run_sharded(self, source, stats, bounds)
+                else:
+                    yield from self.scan(source, stats)
             yield from self._end_file(stats)
         yield from self._finish()
+
+    def _shards(self, source: Source) -> list[int]:
+        """Byte bounds to split a big file across processes; [0, size] (or []) means one."""
+        if self.jobs < 2 or source.path == STDIN:
+            return []
+        try:
+            if os.path.getsize(source.path) < SHARD_MIN_BYTES:
+                return []
+        except OSError:
+            return []  # read_lines reports the problem
+        return shard_bounds(source.path, self.jobs)
+
+    def scan(
+        self, source: Source, stats: FileStats, start: int = 0, end: int | None = None
+    ) -> Iterator[Diagnostic]:
+        """Lines [start, end) of one file: line and record rules, token counts, observation.
+
+        Yields each batch's diagnostics sorted; `observe_record` decides what happens to every
+        record afterwards (dataset rules here, facts for the parent in a shard worker).
+        """
+        pending = _Pending([], [])
+        for raw in read_lines(source, stats, start, end):
+            record = self._read_line(Line(raw), stats, self.records_seen, pending.diagnostics)
+            if record is not None:
+                self.records_seen += 1
+                pending.records.append(record)
+                if len(pending.records) >= BATCH_RECORDS:
+                    yield from self._flush(pending)
+                    pending = _Pending([], [])
+        yield from self._flush(pending)
 
     def _read_line(
         self, line: Line, stats: FileStats, index: int, out: list[Diagnostic]
@@ -148,14 +180,18 @@ class Engine:
             self._count_tokens(records)
             for record in records:
                 self._check_record(record, out)
-                self.summary.observe(record)
-                for active, check in self._dataset:
-                    try:
-                        check.observe(record)
-                    except Exception as error:
-                        self._internal_error(out, active, record.location, error)
+                self.observe_record(record, out)
         out.sort(key=Diagnostic.sort_key)
         yield from out
+
+    def observe_record(self, record: Record, out: list[Diagnostic]) -> None:
+        """Feed one checked, counted record to the summary and the dataset rules."""
+        self.summary.observe(record)
+        for active, check in self._dataset:
+            try:
+                check.observe(record)
+            except Exception as error:  # the rule boundary
+                self._internal_error(out, active, record.location, error)
 
     def _count_tokens(self, records: list[Record]) -> None:
         texts: list[str] = []
@@ -210,6 +246,12 @@ class Engine:
         yield from out
 
     # -- diagnostics --------------------------------------------------------------------------
+
+    def count(self, diagnostic: Diagnostic) -> None:
+        """Count a diagnostic made elsewhere (a shard worker) into this run's summary."""
+        self.summary.count(diagnostic)
+        if diagnostic.code == INTERNAL_ERROR:
+            self.summary.internal_errors += 1
 
     def _emit(
         self, out: list[Diagnostic], active: ActiveRule, finding: Finding, location: Location

@@ -6,6 +6,7 @@ reads, checks and counts the same way.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ from ftprep.errors import ConfigError
 from ftprep.estimate import estimate
 from ftprep.providers.profile import load_provider
 from ftprep.readers.jsonl import Source
+from ftprep.registry import Scope
 from ftprep.report import Report
 from ftprep.selection import FileIgnores, active_rules
 from ftprep.suggest import closest
@@ -74,9 +76,28 @@ class LintJob:
         return Report(summary, est, context, self.engine.counter.backend, self.settings.fail_on)
 
 
-def lint_job(settings: Settings, sources: list[Source], epochs_from: str = "--epochs") -> LintJob:
+def default_jobs() -> int:
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def build_engine(
+    settings: Settings, *, with_dataset: bool = True, threads: int | None = None,
+    shape_gate: bool = True, engine_class: type[Engine] = Engine,
+) -> Engine:
+    """The engine these settings describe; shard workers build theirs the same way."""
     context = run_context(settings)
     rules = active_rules(settings)
-    counter = get_counter(context.encoding, settings.tokenizer)
-    engine = Engine(rules, context, counter, FileIgnores(settings.per_file_ignores))
-    return LintJob(settings, engine, sources, epochs_from)
+    if not with_dataset:
+        rules = [r for r in rules if r.rule.spec.scope is not Scope.DATASET]
+    jobs = settings.jobs or 1
+    # Several processes each count on one thread; one process counts on every core.
+    counter = get_counter(context.encoding, settings.tokenizer, threads or (1 if jobs > 1 else None))
+    engine = engine_class(
+        rules, context, counter, FileIgnores(settings.per_file_ignores), shape_gate, jobs
+    )
+    engine.settings_dump = settings.model_dump()
+    return engine
+
+
+def lint_job(settings: Settings, sources: list[Source], epochs_from: str = "--epochs") -> LintJob:
+    return LintJob(settings, build_engine(settings), sources, epochs_from)

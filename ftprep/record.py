@@ -43,6 +43,16 @@ class Record:
         "location", "raw", "data", "format", "messages", "plain_shape", "tokens", "schema", "_text",
     )
 
+    @classmethod
+    def facts_only(cls, location: Location, fmt: RecordFormat, tokens: TokenFacts, messages: int) -> Record:
+        """A record rebuilt from facts another process computed, for dataset rules and the
+        summary (which read location, format, tokens and the message count, never data)."""
+        record = cls.__new__(cls)
+        record.location, record.raw, record.data, record.format = location, b"", {}, fmt
+        record.messages = [None] * messages
+        record.plain_shape, record.tokens, record.schema, record._text = False, tokens, None, None
+        return record
+
     def __init__(self, location: Location, raw: bytes, data: dict[str, Any]) -> None:
         self.location = location
         self.raw = raw

@@ -12,7 +12,7 @@ import click
 from ftprep.cli._options import config_options, model_options, selection_options
 from ftprep.config import load_settings, with_overrides
 from ftprep.errors import FtprepError
-from ftprep.linting import LintJob, lint_job
+from ftprep.linting import LintJob, default_jobs, lint_job
 from ftprep.readers.jsonl import resolve_sources
 from ftprep.reporters import FORMATS, make_reporter
 from ftprep.writers import atomic_text
@@ -40,7 +40,7 @@ def use_color(choice: bool | None) -> bool:
 @click.option("--color/--no-color", default=None, help="Colour text output (default: on a TTY).")
 def lint(
     paths: tuple[str, ...], provider: str | None, model: str | None, max_tokens: int | None,
-    epochs: int | None, tokenizer: str | None, select: tuple[str, ...] | None,
+    epochs: int | None, tokenizer: str | None, jobs: int | None, select: tuple[str, ...] | None,
     extend_select: tuple[str, ...] | None, ignore: tuple[str, ...] | None, fail_on: str | None,
     config: Path | None, isolated: bool, output_format: str, output: Path | None,
     color: bool | None,
@@ -54,9 +54,11 @@ def lint(
         raise FtprepError("no input given", "pass one or more JSONL files, directories, or - for stdin")
     settings = with_overrides(
         load_settings(config, isolated), provider=provider, model=model, max_tokens=max_tokens,
-        epochs=epochs, tokenizer=tokenizer, select=select, extend_select=extend_select,
+        epochs=epochs, tokenizer=tokenizer, select=select, jobs=jobs, extend_select=extend_select,
         ignore=ignore, fail_on=fail_on,
     )
+    if settings.jobs is None:
+        settings = with_overrides(settings, jobs=default_jobs())
     sources = resolve_sources(list(paths))
     epochs_from = "--epochs" if epochs is not None else f"epochs in {settings.source}"
     job = lint_job(settings, sources, epochs_from)

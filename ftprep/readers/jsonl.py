@@ -116,12 +116,20 @@ def _open(source: Source) -> BinaryIO:
         raise FtprepError(f"{source.path}: cannot read ({error.strerror})") from None
 
 
-def read_lines(source: Source, stats: FileStats) -> Iterator[RawLine]:
-    """Yield every line of `source`, counting lines, bytes and CRLF endings into `stats`."""
+def read_lines(
+    source: Source, stats: FileStats, start: int = 0, end: int | None = None
+) -> Iterator[RawLine]:
+    """Yield every line of `source`, counting lines, bytes and CRLF endings into `stats`.
+
+    With `start`/`end` (byte offsets at line starts) only that range is read, as one shard of
+    a parallel run: line numbers then count from the range's first line, offsets stay absolute.
+    """
     stream = _open(source)
-    offset = 0
+    offset = start
     number = 0
     try:
+        if start:
+            stream.seek(start)
         for chunk in stream:
             number += 1
             size = len(chunk)
@@ -134,10 +142,26 @@ def read_lines(source: Source, stats: FileStats) -> Iterator[RawLine]:
                     stats.first_crlf_line = number
             yield RawLine(source.path, number, offset, data, crlf)
             offset += size
+            if end is not None and offset >= end:
+                break
     except OSError as error:
         raise FtprepError(f"{source.path}: read failed at line {number + 1} ({error})") from None
     finally:
         stats.lines = number
-        stats.bytes = offset
+        stats.bytes = offset - start
         if stream is not sys.stdin.buffer:
             stream.close()
+
+
+def shard_bounds(path: str, shards: int) -> list[int]:
+    """Byte offsets splitting a file into `shards` ranges that each start at a line start."""
+    size = os.path.getsize(path)
+    bounds = [0]
+    with open(path, "rb") as stream:
+        for k in range(1, shards):
+            stream.seek(max(size * k // shards - 1, 0))
+            stream.readline()  # to the start of the next line
+            bound = stream.tell()
+            if bounds[-1] < bound < size:
+                bounds.append(bound)
+    return [*bounds, size]

@@ -1,0 +1,190 @@
+"""Lint one big file with several processes: the file is cut at line starts into shards.
+
+This process lints the first shard itself while a worker process per further shard runs the
+line and record rules and the token counting on its range. Workers send back their
+diagnostics and, per record, only the facts dataset rules and the summary read (location,
+format, tokens, message count); this process shifts their line and record numbers, feeds the
+facts to the dataset rules in file order, and yields diagnostics in file order. The output is
+the same as a one-process run (a test compares them byte for byte).
+
+Workers are spawned, not forked: the parent may already run tokenizer threads.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+from ftprep.diagnostics import Diagnostic, Location
+from ftprep.engine import Engine
+from ftprep.errors import FtprepError
+from ftprep.readers.jsonl import FileStats, Source
+from ftprep.record import Record, TokenFacts
+from ftprep.registry import RecordFormat
+
+SEND_EVERY = 4096
+# line, byte offset, record index, format, total tokens, content tokens, messages
+Fact = tuple[int, int, int, str, int, int, int]
+
+
+@dataclass(frozen=True)
+class ShardJob:
+    settings: dict[str, Any]
+    path: str
+    start: int
+    end: int
+    shape_gate: bool
+
+
+class _ShardEngine(Engine):
+    """An engine without dataset rules that keeps each record's facts for the parent."""
+
+    facts: list[Fact]
+
+    def observe_record(self, record: Record, out: list[Diagnostic]) -> None:
+        loc, tokens = record.location, record.tokens
+        self.facts.append((loc.line, loc.offset, loc.record or 0, record.format.value,
+                           tokens.total, tokens.content, len(record.messages)))
+
+
+def _work(job: ShardJob, conn: Connection) -> None:
+    """The worker process: lint one byte range and stream results to the parent."""
+    from ftprep.config import Settings
+    from ftprep.linting import build_engine
+
+    try:
+        settings = Settings.model_validate(job.settings)
+        engine = build_engine(settings, with_dataset=False, threads=1, shape_gate=job.shape_gate,
+                              engine_class=_ShardEngine)
+        assert isinstance(engine, _ShardEngine)
+        engine.facts = []
+        stats = FileStats(job.path)
+        diagnostics: list[Diagnostic] = []
+        for diagnostic in engine.scan(Source(job.path), stats, job.start, job.end):
+            diagnostics.append(diagnostic)
+            if len(engine.facts) >= SEND_EVERY:
+                conn.send(("batch", diagnostics, engine.facts))
+                diagnostics, engine.facts = [], []
+        conn.send(("batch", diagnostics, engine.facts))
+        conn.send(("done", stats))
+    except FtprepError as error:
+        conn.send(("error", error.message))
+    except Exception as error:  # the process boundary: report to the parent, which exits 2
+        conn.send(("error", f"internal error in a shard worker: {type(error).__name__}: {error}"))
+    finally:
+        conn.close()
+
+
+class _Worker:
+    """A spawned shard worker and a thread that drains its pipe, so it never blocks on a full
+    pipe while this process is busy with an earlier shard."""
+
+    def __init__(self, job: ShardJob) -> None:
+        context = multiprocessing.get_context("spawn")
+        receiver, sender = context.Pipe(duplex=False)
+        self.process = context.Process(target=_work, args=(job, sender), daemon=True)
+        self.process.start()
+        sender.close()
+        self.inbox: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
+        self.thread = threading.Thread(target=self._drain, args=(receiver,), daemon=True)
+        self.thread.start()
+
+    def _drain(self, receiver: Connection) -> None:
+        while True:
+            try:
+                message = receiver.recv()
+            except (EOFError, OSError):
+                self.inbox.put(("error", "a shard worker exited without finishing"))
+                return
+            self.inbox.put(message)
+            if message[0] in ("done", "error"):
+                return
+
+    def messages(self) -> Iterator[tuple[Any, ...]]:
+        while True:
+            message = self.inbox.get()
+            yield message
+            if message[0] in ("done", "error"):
+                return
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join(timeout=5)
+
+
+def _shift(location: Location, lines: int, records: int) -> Location:
+    record = location.record + records if location.record is not None else None
+    line = location.line + lines if location.line > 0 else location.line
+    return location._replace(line=line, record=record)
+
+
+def _shift_diagnostic(diagnostic: Diagnostic, lines: int, records: int) -> Diagnostic:
+    from dataclasses import replace
+
+    return replace(
+        diagnostic,
+        location=_shift(diagnostic.location, lines, records),
+        related=tuple(_shift(loc, lines, records) for loc in diagnostic.related),
+    )
+
+
+def _absorb(total: FileStats, part: FileStats, lines_before: int) -> None:
+    if part.first_crlf_line and not total.first_crlf_line:
+        total.first_crlf_line = part.first_crlf_line + lines_before
+    total.lines += part.lines
+    total.bytes += part.bytes
+    total.blank += part.blank
+    total.crlf += part.crlf
+    total.unparsed += part.unparsed
+    total.records += part.records
+
+
+def run_sharded(engine: Engine, source: Source, stats: FileStats, bounds: list[int]) -> Iterator[Diagnostic]:
+    """Lint `source` split at `bounds`; see the module docstring."""
+    settings = engine.settings_dump
+    workers = [
+        _Worker(ShardJob(settings, source.path, start, end, engine.shape_gate))
+        for start, end in zip(bounds[1:-1], bounds[2:], strict=True)
+    ]
+    try:
+        first = FileStats(source.path)
+        yield from engine.scan(source, first, bounds[0], bounds[1])
+        _absorb(stats, first, 0)
+        for worker in workers:
+            lines, records = stats.lines, engine.records_seen
+            for message in worker.messages():
+                kind = message[0]
+                if kind == "error":
+                    raise FtprepError(f"{source.path}: {message[1]}")
+                if kind == "done":
+                    part: FileStats = message[1]
+                    _absorb(stats, part, lines)
+                    engine.records_seen += part.records
+                    continue
+                yield from _merge_batch(engine, source.path, message[1], message[2], lines, records)
+    finally:
+        for worker in workers:
+            worker.stop()
+
+
+def _merge_batch(
+    engine: Engine, path: str, diagnostics: list[Diagnostic], facts: list[Fact], lines: int, records: int
+) -> Iterator[Diagnostic]:
+    out: list[Diagnostic] = []
+    limit = engine.context.limit
+    for line, offset, index, fmt, total, content, messages in facts:
+        location = Location(path, line + lines, 1, offset, index + records)
+        record = Record.facts_only(location, RecordFormat(fmt), TokenFacts(total, content, limit), messages)
+        engine.observe_record(record, out)
+    for diagnostic in diagnostics:
+        shifted = _shift_diagnostic(diagnostic, lines, records)
+        engine.count(shifted)
+        out.append(shifted)
+    out.sort(key=Diagnostic.sort_key)
+    yield from out
