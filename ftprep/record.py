@@ -40,7 +40,8 @@ class Record:
     """One JSON object from a line, with where it came from and its shared facts."""
 
     __slots__ = (
-        "location", "raw", "data", "format", "messages", "plain_shape", "tokens", "schema", "_text",
+        "location", "raw", "data", "format", "messages", "plain_shape", "roles", "tokens", "schema",
+        "_text",
     )
 
     @classmethod
@@ -50,7 +51,8 @@ class Record:
         record = cls.__new__(cls)
         record.location, record.raw, record.data, record.format = location, b"", {}, fmt
         record.messages = [None] * messages
-        record.plain_shape, record.tokens, record.schema, record._text = False, tokens, None, None
+        record.plain_shape, record.roles = False, None
+        record.tokens, record.schema, record._text = tokens, None, None
         return record
 
     def __init__(self, location: Location, raw: bytes, data: dict[str, Any]) -> None:
@@ -61,7 +63,10 @@ class Record:
         messages = data.get("messages")
         # `messages` as a list, or [] when missing or not a list (the schema rules say which).
         self.messages: list[Any] = messages if type(messages) is list else []
-        self.plain_shape = self.format is RecordFormat.CHAT and is_plain_chat(data)
+        # The roles of a plain chat record, in order (None when not plain): rules that only
+        # need roles read this instead of walking the messages again.
+        self.roles = plain_roles(data) if self.format is RecordFormat.CHAT else None
+        self.plain_shape = self.roles is not None
         self.tokens = TokenFacts()
         # The schema rules' survey of the messages, made by the first rule that needs it
         # (ftprep/checks/schema/_helpers.py); plain records never need one.
@@ -100,26 +105,33 @@ def is_plain_chat(data: dict[str, Any]) -> bool:
     are the integers 0 or 1 on assistant messages. Anything else (tools, parts, nulls) is not
     plain.
     """
+    return plain_roles(data) is not None
+
+
+def plain_roles(data: dict[str, Any]) -> tuple[str, ...] | None:
+    """The roles of a plain chat record (see `is_plain_chat`), or None when it is not plain."""
     if len(data) != 1:
-        return False
+        return None
     messages = data["messages"]
     if type(messages) is not list or not messages:
-        return False
+        return None
+    roles: list[str] = []
     for message in messages:
         if type(message) is not dict or not message.keys() <= _PLAIN_MESSAGE_KEYS:
-            return False
+            return None
         role = message.get("role")
         if type(role) is not str or role not in _PLAIN_ROLES:  # a list or object is unhashable
-            return False
+            return None
+        roles.append(role)
         content = message.get("content")
         if type(content) is not str or not content or content.isspace():
-            return False
+            return None
         if "name" in message:
             name = message["name"]
             if type(name) is not str or not name or name.isspace():
-                return False
+                return None
         if "weight" in message:
             weight = message["weight"]
             if role != "assistant" or type(weight) is not int or weight not in (0, 1):
-                return False
-    return True
+                return None
+    return tuple(roles)

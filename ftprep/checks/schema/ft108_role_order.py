@@ -29,6 +29,9 @@ SPEC = RuleSpec(
 
 
 def check(record: Record, _options: None) -> Iterator[Finding]:
+    roles = record.roles
+    if roles is not None and "system" not in roles[1:]:
+        return  # plain: no tool messages, and no system message after the first
     if record.format is RecordFormat.CHAT:
         yield from _check_order("/messages", record.messages)
     else:
