@@ -9,12 +9,15 @@ load, and its peak RSS is its own), on a file already in the page cache:
   and arguments, the tools JSON): the same tokenizer work as ftprep, for reference;
 - floor B: floor A's texts with tiktoken (ftprep's offline o200k): `encode_ordinary_batch(
   num_threads=2)`, and a 2-thread pool of `encode_ordinary` over 2,000-text chunks;
-- ftprep CLI: `python -m ftprep lint FILE --model M --format json -o bench/out/...`;
-- ftprep library: `ftprep.linting.lint_job(...)`, diagnostics consumed, report built;
+- ftprep CLI: `python -m ftprep lint FILE --model M --format json -o bench/out/...` (its default
+  `--jobs`: big files are split across worker processes), and `ftprep_cli_j1` with `--jobs 1`;
+- ftprep library: `ftprep.linting.lint_job(...)` (one process), diagnostics consumed, report built;
 - peer: together's local `check_file` (stops at the first problem), if importable here or in
   the interpreter given by --together-python / $FTPREP_BENCH_TOGETHER_PYTHON.
 
-Prints a table (wall s, the child's own import+load and work seconds, MB/s, examples/s, peak RSS) and the ratios ftprep/floor A (target <= 2.0)
+Prints a table (wall s, CPU s of the child and its reaped descendants, the child's own
+import+load and work seconds, MB/s, examples/s, peak RSS of the largest process, and peak RSS
+summed over the process tree, sampled every 20 ms) and the ratios ftprep/floor A (target <= 2.0)
 and ftprep/floor B (target < 1.0). `--json OUT` also writes the numbers.
 
     python bench/bench_lint.py bench/data/chat_100k.jsonl
@@ -27,6 +30,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -39,7 +43,9 @@ OUT = HERE / "out"
 ENCODING = "o200k_base"
 THREADS = 2
 TIKTOKEN_CHUNK = 2_000
-MEASURES = ("floorA", "floorA_all", "floorB_batch", "floorB_pool", "ftprep_cli", "ftprep_lib", "together")
+MEASURES = ("floorA", "floorA_all", "floorB_batch", "floorB_pool", "ftprep_cli", "ftprep_cli_j1",
+            "ftprep_lib", "together")
+PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -186,27 +192,66 @@ def child(measure: str, path: str, batch: int, model: str) -> dict[str, Any]:
 # ------------------------------------------------------------------------------------------------
 # Parent: run each child, time it from outside, read its peak RSS from wait4.
 
-def _popen_wait4(
-    argv: list[str], env: dict[str, str] | None = None
-) -> tuple[float, float, int, int, str, str]:
-    """(wall s, CPU s, peak RSS bytes, exit code, stdout, stderr) of one child, reaped with
-    os.wait4 so its own rusage is known."""
+def _tree_rss(pid: int) -> tuple[int, int]:
+    """(resident bytes summed over `pid` and its descendants, number of processes), from /proc."""
+    total, count, todo = 0, 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            with open(f"/proc/{current}/statm") as statm:
+                total += int(statm.read().split()[1]) * PAGE
+            count += 1
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    todo += [int(c) for c in children.read().split()]
+        except (OSError, ValueError):
+            continue
+    return total, count
+
+
+class TreeSampler(threading.Thread):
+    """Samples a process tree's summed RSS every 20 ms: ftprep may lint with worker processes,
+    and wait4's peak RSS is the largest single process, not the sum."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak = 0
+        self.processes = 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.02):
+            total, count = _tree_rss(self.pid)
+            self.peak = max(self.peak, total)
+            self.processes = max(self.processes, count)
+
+
+def _popen_wait4(argv: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run one child; its wall and CPU seconds, peak RSS (largest single process, from wait4)
+    and peak summed RSS of its process tree (sampled), exit code, stdout and stderr."""
     started = time.perf_counter()
     with open(os.devnull, "rb") as devnull:
         proc = subprocess.Popen(argv, stdin=devnull, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 env=env, cwd=ROOT)
     assert proc.stdout is not None and proc.stderr is not None
+    sampler = TreeSampler(proc.pid)
+    sampler.start()
     # Output is small (one JSON line, a few notes): read it all, then reap with wait4.
     out = proc.stdout.read()
     err = proc.stderr.read()
+    sampler.done.set()  # stdout closed: the child is exiting
+    sampler.join()
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
     proc.stdout.close()
     proc.stderr.close()
-    cpu = usage.ru_utime + usage.ru_stime
-    return (wall, cpu, usage.ru_maxrss * 1024, proc.returncode, out.decode(errors="replace"),
-            err.decode(errors="replace"))
+    return {
+        "wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "rss": usage.ru_maxrss * 1024,
+        "tree_rss": sampler.peak, "processes": sampler.processes, "exit": proc.returncode,
+        "stdout": out.decode(errors="replace"), "stderr": err.decode(errors="replace"),
+    }
 
 
 def together_python(explicit: str | None) -> str | None:
@@ -224,21 +269,25 @@ def together_python(explicit: str | None) -> str | None:
 
 def measure(name: str, path: Path, args: argparse.Namespace) -> dict[str, Any]:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    if name == "ftprep_cli":
+    if name.startswith("ftprep_cli"):
         OUT.mkdir(exist_ok=True)
         report = OUT / f"{path.stem}.lint.json"
         argv = [sys.executable, "-m", "ftprep", "lint", str(path), "--model", args.model,
                 "--format", "json", "-o", str(report)]
-        wall, cpu, rss, code, _out, err = _popen_wait4(argv, env)
-        result: dict[str, Any] = {"exit": code}
-        if code in (0, 1) and report.is_file():
+        if name == "ftprep_cli_j1":
+            argv += ["--jobs", "1"]
+        run = _popen_wait4(argv, env)
+        err = run.pop("stderr")
+        run.pop("stdout")
+        if run["exit"] in (0, 1) and report.is_file():
             doc = json.loads(report.read_text(encoding="utf-8"))["summary"]
-            result.update(examples=doc["examples"], diagnostics=doc["counts"]["problems"],
-                          by_code=doc["counts"]["by_code"], tokens=(doc["tokens"]["per_example"] or {}).get("total"),
-                          internal_errors=doc["counts"]["internal_errors"])
+            run.update(examples=doc["examples"], diagnostics=doc["counts"]["problems"],
+                       by_code=doc["counts"]["by_code"],
+                       tokens=(doc["tokens"]["per_example"] or {}).get("total"),
+                       internal_errors=doc["counts"]["internal_errors"])
         else:
-            result["error"] = err.strip()[-500:]
-        return {"wall_s": wall, "cpu_s": cpu, "rss": rss, **result}
+            run["error"] = err.strip()[-500:]
+        return run
     python: str | None = sys.executable
     if name == "together":
         python = together_python(args.together_python)
@@ -248,10 +297,11 @@ def measure(name: str, path: Path, args: argparse.Namespace) -> dict[str, Any]:
         env = dict(os.environ)  # its own venv: do not put ftprep on its path
     argv = [python, str(Path(__file__).resolve()), "--child", name, "--batch", str(args.batch),
             "--model", args.model, str(path)]
-    wall, cpu, rss, code, out, err = _popen_wait4(argv, env)
-    if code != 0:
-        return {"wall_s": wall, "cpu_s": cpu, "rss": rss, "error": (err.strip() or out.strip())[-800:]}
-    return {"wall_s": wall, "cpu_s": cpu, "rss": rss, **json.loads(out.strip().splitlines()[-1])}
+    run = _popen_wait4(argv, env)
+    out, err = run.pop("stdout"), run.pop("stderr")
+    if run["exit"] != 0:
+        return {**run, "error": (err.strip() or out.strip())[-800:]}
+    return {**run, **json.loads(out.strip().splitlines()[-1])}
 
 
 def _mb(n: int) -> str:
@@ -294,11 +344,11 @@ def main(argv: list[str] | None = None) -> int:
             runs[name].append(measure(name, path, args))
     results = {name: min(found, key=lambda r: r.get("wall_s", 0.0)) for name, found in runs.items()}
     print(f"{'measure':<14} {'wall s':>8} {'cpu s':>7} {'load s':>7} {'work s':>8} {'MB/s':>8} "
-          f"{'ex/s':>10} {'peak RSS':>10}  notes")
+          f"{'ex/s':>10} {'peak RSS':>10} {'tree RSS':>10}  notes")
     for name in names:
         result = results[name]
         if "skipped" in result:
-            print(f"{name:<14} {'-':>8} {'-':>7} {'-':>7} {'-':>8} {'-':>8} {'-':>10} {'-':>10}  "
+            print(f"{name:<14} {'-':>8} {'-':>7} {'-':>7} {'-':>8} {'-':>8} {'-':>10} {'-':>10} {'-':>10}  "
                   f"skipped: {result['skipped']}")
             continue
         wall = result["wall_s"]
@@ -309,13 +359,16 @@ def main(argv: list[str] | None = None) -> int:
             if key in result and result[key] is not None:
                 value = result[key]
                 notes.append(f"{key}={value:,}" if isinstance(value, int) else f"{key}={value}")
-        if name == "ftprep_cli":
+        if name.startswith("ftprep_cli"):
             notes.append(f"exit={result.get('exit')}")
+        if result.get("processes", 1) > 1:
+            notes.append(f"processes={result['processes']}")
         if len(runs[name]) > 1:
             notes.append("walls=" + "/".join(f"{r.get('wall_s', 0):.2f}" for r in runs[name]))
         work, load = result.get("work_s", "-"), result.get("load_s", "-")
         print(f"{name:<14} {wall:>8.2f} {result['cpu_s']:>7.2f} {load:>7} {work:>8} "
-              f"{size / 1e6 / wall:>8.1f} {lines / wall:>10,.0f} {result['rss'] / 2**20:>6.0f} MiB  "
+              f"{size / 1e6 / wall:>8.1f} {lines / wall:>10,.0f} {result['rss'] / 2**20:>6.0f} MiB "
+              f"{result['tree_rss'] / 2**20:>6.0f} MiB  "
               f"{'; '.join(notes)}")
     load_after = os.getloadavg()[0]
     print(f"load average (1 min) before/after: {load_before:.2f}/{load_after:.2f}"
@@ -328,7 +381,7 @@ def main(argv: list[str] | None = None) -> int:
         return results[a][key] / results[b][key] if ok else None
 
     print("ratios (wall; CPU in brackets, steadier when the machine is busy):")
-    for ftprep in ("ftprep_cli", "ftprep_lib"):
+    for ftprep in ("ftprep_cli", "ftprep_cli_j1", "ftprep_lib"):
         for floor, target in (("floorA", "<= 2.0"), ("floorA_all", "(info)"),
                               ("floorB_pool", "< 1.0"), ("floorB_batch", "< 1.0")):
             value = ratio(ftprep, floor, "wall_s")
