@@ -4,8 +4,8 @@ A profiler inflates pure-Python calls several-fold and hides the tokenizer's thr
 times the pipeline's stages and every rule separately, with plain perf_counter loops:
 
 1. stages, each a pass over the file that adds one step: read lines; + parse (`Line`: orjson, BOM,
-   duplicate-key screen); + `Record` (format, plain-shape test); + count plan (`plan_for`: the
-   texts to tokenise); + token counting (timed alone); then the real `Engine` with no rules and
+   duplicate-key screen); + `Record` (format, plain-shape test); + count plan (the engine's own
+   `_count_tokens` with a counter that only records the texts); + token counting (timed alone); then the real `Engine` with no rules and
    with every selected rule, so "rules" = engine(all) - engine(none);
 2. each rule alone, over the first --records records (LINE rules over the lines, RECORD rules over
    the records they would see given the plain-shape gate, DATASET rules observe + finish), with
@@ -28,7 +28,6 @@ from typing import Any
 
 from ftprep.checks.schema._helpers import Survey
 from ftprep.config import Settings
-from ftprep.counting import plan_for
 from ftprep.diagnostics import Location
 from ftprep.engine import BATCH_RECORDS, Engine
 from ftprep.lines import Line
@@ -51,6 +50,20 @@ def best_of(repeat: int, work: Callable[[], Any]) -> float:
     return min(times)
 
 
+class _Recorder:
+    """A counter that keeps the texts the engine asks for and answers zeros, so the engine's own
+    count plan can be timed apart from the tokenizer."""
+
+    def __init__(self, real: Any) -> None:
+        self.encoding = real.encoding
+        self.backend = real.backend
+        self.batches: list[list[str]] = []
+
+    def count(self, texts: list[str]) -> list[int]:
+        self.batches.append(list(texts))
+        return [0] * len(texts)
+
+
 def stages(path: str, settings: Settings, repeat: int) -> list[tuple[str, float]]:
     source = Source(path)
     context = run_context(settings)
@@ -71,27 +84,23 @@ def stages(path: str, settings: Settings, repeat: int) -> list[tuple[str, float]
             if type(line.value) is dict and line.error is None:
                 Record(Location(path, raw.line, 1, raw.offset, 0), line.data, line.value)
 
-    batches: list[list[str]] = []
+    recorder = _Recorder(counter)
+    planner = Engine([], context, recorder)  # type: ignore[arg-type]
 
     def plans() -> None:
-        batches.clear()
-        texts: list[str] = []
-        size = 0
+        recorder.batches.clear()
+        batch: list[Record] = []
         for raw in read_lines(source, FileStats(path)):
             line = Line(raw)
             if type(line.value) is dict and line.error is None:
-                record = Record(Location(path, raw.line, 1, raw.offset, 0), line.data, line.value)
-                plan = plan_for(record.data, record.format)
-                texts += plan.content
-                texts += plan.other
-                size += 1
-                if size >= BATCH_RECORDS:
-                    batches.append(texts)
-                    texts, size = [], 0
-        batches.append(texts)
+                batch.append(Record(Location(path, raw.line, 1, raw.offset, 0), line.data, line.value))
+                if len(batch) >= BATCH_RECORDS:
+                    planner._count_tokens(batch)  # the engine's own plan, with a recording counter
+                    batch = []
+        planner._count_tokens(batch)
 
     def count() -> None:
-        for texts in batches:
+        for texts in recorder.batches:
             counter.count(texts)
 
     def engine(rules: list[ActiveRule]) -> Callable[[], None]:
@@ -103,7 +112,7 @@ def stages(path: str, settings: Settings, repeat: int) -> list[tuple[str, float]
     selected = active_rules(settings)
     rows = [("read lines", best_of(repeat, read)), ("+ parse (Line)", best_of(repeat, parse)),
             ("+ Record", best_of(repeat, records)), ("+ count plan", best_of(repeat, plans))]
-    texts = sum(len(b) for b in batches)
+    texts = sum(len(b) for b in recorder.batches)
     rows.append((f"token counting alone ({texts:,} texts, {counter.backend})", best_of(repeat, count)))
     rows.append(("engine, no rules", best_of(repeat, engine([]))))
     rows.append((f"engine, {len(selected)} rules", best_of(repeat, engine(selected))))
