@@ -6,7 +6,6 @@ reads, checks and counts the same way.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -74,10 +73,6 @@ class LintJob:
             context.provider.epochs, self.settings.epochs, self.epochs_from,
         )
         return Report(summary, est, context, self.engine.counter.backend, self.settings.fail_on)
-
-
-def default_jobs() -> int:
-    return max(1, min(os.cpu_count() or 1, 4))
 
 
 def build_engine(

@@ -12,7 +12,7 @@ import click
 from ftprep.cli._options import config_options, model_options, selection_options
 from ftprep.config import load_settings, with_overrides
 from ftprep.errors import FtprepError
-from ftprep.linting import LintJob, default_jobs, lint_job
+from ftprep.linting import LintJob, lint_job
 from ftprep.readers.jsonl import resolve_sources
 from ftprep.reporters import FORMATS, make_reporter
 from ftprep.writers import atomic_text
@@ -57,8 +57,6 @@ def lint(
         epochs=epochs, tokenizer=tokenizer, select=select, jobs=jobs, extend_select=extend_select,
         ignore=ignore, fail_on=fail_on,
     )
-    if settings.jobs is None:
-        settings = with_overrides(settings, jobs=default_jobs())
     sources = resolve_sources(list(paths))
     epochs_from = "--epochs" if epochs is not None else f"epochs in {settings.source}"
     job = lint_job(settings, sources, epochs_from)
