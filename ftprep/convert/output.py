@@ -18,11 +18,11 @@ import orjson
 
 from ftprep.config import Settings
 from ftprep.convert.model import Converted, Rejected
-from ftprep.diagnostics import Diagnostic, Location, Severity
+from ftprep.diagnostics import Location, Severity
 from ftprep.engine import RecordChecker
 from ftprep.errors import FtprepError
 from ftprep.record import Record
-from ftprep.selection import ActiveRule, active_rules
+from ftprep.selection import active_rules
 
 SELF_CHECK_FAMILIES = ("FT1",)
 
@@ -55,16 +55,15 @@ class SelfCheck:
         self._checker = RecordChecker(rules)
 
     def problems(self, record: dict[str, Any], raw: bytes, line: int, path: str) -> list[str]:
-        found: list[Diagnostic] = []
-        problems = []
-
-        def on_error(_out: list[Diagnostic], active: ActiveRule, _loc: Location, error: Exception) -> None:
-            problems.append(f"internal error in {active.code}: {type(error).__name__}: {error}")
-
         item = Record(Location(path, line), raw, record)
-        for active, finding in self._checker.findings(item, found, on_error):
-            problems.append(f"{active.code} {finding.message}")
-        return problems
+        found: list[str] = []
+        for active in self._checker.rules_for(item):
+            try:
+                for finding in active.rule.check(item, active.options):  # type: ignore[misc]
+                    found.append(f"{active.code} {finding.message}")
+            except Exception as error:  # the rule boundary, as in the engine
+                found.append(f"internal error in {active.code}: {type(error).__name__}: {error}")
+        return found
 
 
 def _dump(value: Any) -> bytes:
