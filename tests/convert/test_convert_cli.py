@@ -156,3 +156,24 @@ def test_real_slack_export_converts_with_gap_split(tmp_path: Path) -> None:
     assert_balanced(summary, out, rejects)
     assert summary["examples"] >= 1
     lints_clean(out)
+
+
+def test_self_check_rejects_an_example_the_schema_rules_refuse() -> None:
+    """Whatever a layout builds, an example that lint would call an error is never written."""
+    import io
+
+    from ftprep.convert.model import Converted, Origin
+    from ftprep.convert.output import ConvertSummary, write_outcomes
+
+    good = {"messages": [{"role": "user", "content": "Capital of France?"},
+                         {"role": "assistant", "content": "Paris."}]}
+    bad = {"messages": [{"role": "user", "content": "Capital of France?"}]}
+    out, rejects, summary = io.BytesIO(), io.BytesIO(), ConvertSummary()
+    outcomes = [Converted(Origin("src.csv", 1), good), Converted(Origin("src.csv", 2), bad, units=1)]
+    write_outcomes(outcomes, out, rejects, summary, "out.jsonl")
+    assert out.getvalue().count(b"\n") == 1
+    rejected = orjson.loads(rejects.getvalue())
+    assert rejected["origin"]["row"] == 2
+    assert rejected["reason"].startswith("invalid example: FT106")
+    assert rejected["source"] == bad
+    assert summary.balanced and summary.read["row"] == 2
