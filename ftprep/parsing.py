@@ -218,6 +218,23 @@ def json_type(value: object) -> str:
     return type(value).__name__
 
 
+def kind_of(value: object) -> str:
+    """A decoded value's JSON type with its article, for messages: `a string`, `null`, `a list`."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return f"a {type(value).__name__}"
+
+
 def loads_lenient(text: str) -> Any:
     """Decode JSON embedded in a string field (tool arguments), raising ValueError if invalid."""
     return json.loads(text)

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ftprep.checks.base import DatasetCheck
+from ftprep.checks.dataset._helpers import ExampleCount
 from ftprep.diagnostics import Finding, Location, Severity
-from ftprep.readers.jsonl import FileStats
-from ftprep.record import Record
 from ftprep.registry import RuleSpec, Scope
 
 SPEC = RuleSpec(
@@ -20,20 +18,7 @@ SPEC = RuleSpec(
 )
 
 
-class Check(DatasetCheck):
-    def __init__(self, options: None, context) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(options, context)
-        self.examples = 0
-        self.first_path: str | None = None
-
-    def observe(self, record: Record) -> None:
-        self.examples += 1
-
-    def end_file(self, stats: FileStats) -> Iterator[Finding]:
-        if self.first_path is None and not stats.skipped:
-            self.first_path = stats.path
-        return iter(())
-
+class Check(ExampleCount):
     def finish(self) -> Iterator[Finding]:
         minimum = self.context.provider.min_examples
         if self.first_path is not None and self.examples < minimum:

@@ -48,21 +48,6 @@ def show(value: Any, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def kind(value: Any) -> str:
-    """The JSON type of a value, with its article: `a string`, `null`, `an object`."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    return "an object"
-
-
 def quoted(key: str) -> str:
     return orjson.dumps(key).decode()
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from ftprep.checks.schema import _helpers as h
 from ftprep.diagnostics import Finding, Severity
+from ftprep.parsing import kind_of
 from ftprep.record import Record
 from ftprep.registry import RecordFormat, RuleSpec, Scope
 
@@ -48,4 +49,4 @@ def check(record: Record, _options: None) -> Iterator[Finding]:
             if type(h.decode_json(value)) is not dict:  # a JSON object inside is FT114's
                 yield Finding(at, "arguments is a JSON string, not a JSON object")
         else:
-            yield Finding(at, f"arguments holds {h.kind(value)}, not a JSON object")
+            yield Finding(at, f"arguments holds {kind_of(value)}, not a JSON object")

@@ -18,6 +18,7 @@ import orjson
 
 from ftprep.convert.model import Converted, Rejected, SourceRecord
 from ftprep.errors import FtprepError
+from ftprep.parsing import kind_of
 from ftprep.suggest import closest
 
 OutputKind = Literal["chat", "preference"]
@@ -105,23 +106,6 @@ def text(value: Any, where: str, required: bool = True) -> str:
     if required and not result.strip():
         raise RecordError(f"{where} is empty")
     return result
-
-
-def kind_of(value: Any) -> str:
-    """`a list`, `an object`, `null`... for reasons."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return f"a {type(value).__name__}"
 
 
 def structured(value: Any) -> Any:

@@ -16,7 +16,8 @@ from typing import Any
 
 import orjson
 
-from ftprep.convert.layouts._base import RecordError, kind_of, structured
+from ftprep.convert.layouts._base import RecordError, structured
+from ftprep.parsing import kind_of
 
 _CALL, _TOOL = "function_call", "tool"
 ROLES = {

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from ftprep.convert.layouts._base import Layout, RecordError, kind_of, structured, text
+from ftprep.convert.layouts._base import Layout, RecordError, structured, text
+from ftprep.parsing import kind_of
 
 
 def alpaca_prompt(fields: dict[str, Any]) -> str:

@@ -22,9 +22,10 @@ import re
 from collections.abc import Collection
 from typing import Any
 
-from ftprep.convert.layouts._base import Layout, RecordError, kind_of, structured, text
+from ftprep.convert.layouts._base import Layout, RecordError, structured, text
 from ftprep.convert.layouts._messages import MessageReader, tools
 from ftprep.convert.layouts.alpaca import alpaca_prompt, history_turns
+from ftprep.parsing import kind_of
 
 _OPENAI_NAMES = (
     ("preferred_output", "non_preferred_output"),

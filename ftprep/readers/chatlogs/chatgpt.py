@@ -18,6 +18,7 @@ from typing import Any
 
 from ftprep.convert.model import Conversation, Origin, Rejected, Turn
 from ftprep.errors import FtprepError
+from ftprep.parsing import kind_of
 from ftprep.readers.chatlogs._helpers import (
     READ_ERRORS,
     ChatLogOptions,
@@ -25,7 +26,6 @@ from ftprep.readers.chatlogs._helpers import (
     from_epoch,
     is_zip,
     iter_json_array,
-    json_kind,
     open_text,
     open_zip,
     read_prefix,
@@ -92,7 +92,7 @@ def _conversations(items: Iterator[Any], where: str) -> Iterator[Conversation | 
 def conversation(item: Any, origin: Origin) -> Conversation | Rejected:
     """One exported conversation object as the turns of its current branch."""
     if not isinstance(item, dict):
-        return Rejected(origin, f"conversation is {json_kind(item)}, not an object", item)
+        return Rejected(origin, f"conversation is {kind_of(item)}, not an object", item)
     conv_id = item.get("id") or item.get("conversation_id")
     if isinstance(conv_id, str):
         origin = replace(origin, conversation=conv_id)
@@ -144,7 +144,7 @@ def _branch(mapping: dict[str, Any], leaf: str) -> list[tuple[str, dict[str, Any
     node_id: Any = leaf
     while node_id is not None:
         if not isinstance(node_id, str):
-            return f"node {chain[-1][0]!r} has a parent that is {json_kind(node_id)}, not an id"
+            return f"node {chain[-1][0]!r} has a parent that is {kind_of(node_id)}, not an id"
         if node_id in seen:
             return f"the parent chain from {leaf!r} loops back to node {node_id!r}"
         seen.add(node_id)
@@ -158,7 +158,7 @@ def _branch(mapping: dict[str, Any], leaf: str) -> list[tuple[str, dict[str, Any
                 "(the start of the conversation is missing)"
             )
         if not isinstance(node, dict):
-            return f"node {node_id!r} is {json_kind(node)}, not an object"
+            return f"node {node_id!r} is {kind_of(node)}, not an object"
         chain.append((node_id, node))
         node_id = node.get("parent")
     chain.reverse()
@@ -179,7 +179,7 @@ def _turn(node_id: str, node: dict[str, Any]) -> Turn | str | None:
     if message is None:
         return None
     if not isinstance(message, dict):
-        return f"node {node_id!r} has a message that is {json_kind(message)}, not an object"
+        return f"node {node_id!r} has a message that is {kind_of(message)}, not an object"
     author = message.get("author")
     if not isinstance(author, dict) or not isinstance(author.get("role"), str):
         return f"the message in node {node_id!r} has no author role"

@@ -16,6 +16,7 @@ from typing import Any
 
 from ftprep.convert.model import Conversation, Origin, Rejected, Turn
 from ftprep.errors import FtprepError
+from ftprep.parsing import kind_of
 from ftprep.readers.chatlogs._helpers import (
     ChatLogOptions,
     as_object,
@@ -23,7 +24,6 @@ from ftprep.readers.chatlogs._helpers import (
     from_iso,
     in_time_order,
     iter_json_members,
-    json_kind,
     open_text,
     read_prefix,
 )
@@ -70,7 +70,7 @@ def read(path: str | Path, options: ChatLogOptions | None = None) -> Iterator[Co
             index += 1
             if not isinstance(value, dict):
                 problems.append(Rejected(_at(where, index, header), f"message is "
-                                         f"{json_kind(value)}, not an object", value))
+                                         f"{kind_of(value)}, not an object", value))
                 continue
             if value.get("type") not in MESSAGE_TYPES:
                 events += 1
@@ -120,7 +120,7 @@ def _turn(raw: dict[str, Any]) -> Turn | str | None:
         return "message author has no name or nickname"
     content = raw.get("content", "")
     if not isinstance(content, str):
-        return f"message content is {json_kind(content)}, not a string"
+        return f"message content is {kind_of(content)}, not a string"
     if not content.strip():
         return None
     return Turn(speaker, content, from_iso(raw.get("timestamp")))

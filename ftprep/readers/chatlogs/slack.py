@@ -24,12 +24,12 @@ from typing import Any
 
 from ftprep.convert.model import Conversation, Origin, Rejected, Turn
 from ftprep.errors import FtprepError
+from ftprep.parsing import kind_of
 from ftprep.readers.chatlogs._helpers import (
     ChatLogOptions,
     as_object,
     count,
     is_zip,
-    json_kind,
     load_json,
     open_zip,
     read_bytes,
@@ -145,7 +145,7 @@ def _users(export: _Export) -> dict[str, str]:
     users = export.json("users.json")
     if not isinstance(users, list):
         raise FtprepError(f"{export.where('users.json')}: expected a list of users, "
-                          f"found {json_kind(users)}")
+                          f"found {kind_of(users)}")
     names: dict[str, str] = {}
     for user in users:
         if not isinstance(user, dict) or not isinstance(user.get("id"), str):
@@ -167,7 +167,7 @@ def _titles(export: _Export) -> dict[str, str]:
             continue
         entries = export.json(meta)
         if not isinstance(entries, list):
-            raise FtprepError(f"{export.where(meta)}: expected a list, found {json_kind(entries)}")
+            raise FtprepError(f"{export.where(meta)}: expected a list, found {kind_of(entries)}")
         for entry in entries:
             if not isinstance(entry, dict):
                 continue
@@ -206,7 +206,7 @@ def _channel(
             continue
         if not isinstance(day, list):
             yield Rejected(Origin(where, None, folder, "file"),
-                           f"day file is {json_kind(day)}, not a list of messages")
+                           f"day file is {kind_of(day)}, not a list of messages")
             continue
         for index, raw in enumerate(day, 1):
             problem = _collect(raw, users, channel)
@@ -223,7 +223,7 @@ def _channel(
 def _collect(raw: Any, users: dict[str, str], channel: _Channel) -> str | None:
     """Add one exported message to `channel`; return why it is unusable, if it is."""
     if not isinstance(raw, dict):
-        return f"message is {json_kind(raw)}, not an object"
+        return f"message is {kind_of(raw)}, not an object"
     subtype = raw.get("subtype")
     if subtype is not None and subtype not in MESSAGE_SUBTYPES:
         channel.events += 1
@@ -238,7 +238,7 @@ def _collect(raw: Any, users: dict[str, str], channel: _Channel) -> str | None:
         return "message has no user, bot or username"
     text = raw.get("text", "")
     if not isinstance(text, str):
-        return f"message text is {json_kind(text)}, not a string"
+        return f"message text is {kind_of(text)}, not a string"
     text = render(text, users)
     if not text.strip():
         channel.empty += 1  # a file, attachment or unfurl alone: nothing to learn from

@@ -17,12 +17,12 @@ from typing import Any
 
 from ftprep.convert.model import Conversation, Origin, Rejected, Turn
 from ftprep.errors import FtprepError
+from ftprep.parsing import kind_of
 from ftprep.readers.chatlogs._helpers import (
     ChatLogOptions,
     from_epoch,
     from_iso,
     in_time_order,
-    json_kind,
     load_json,
     read_bytes,
     read_prefix,
@@ -74,7 +74,7 @@ def _chat_lists(document: Any) -> list[Any] | None:
 def _chat(chat: Any, origin: Origin) -> Iterator[Conversation | Rejected]:
     """The chat as a conversation, then a `Rejected` for each malformed message left out."""
     if not isinstance(chat, dict):
-        yield Rejected(origin, f"chat is {json_kind(chat)}, not an object", chat)
+        yield Rejected(origin, f"chat is {kind_of(chat)}, not an object", chat)
         return
     chat_id = chat.get("id")
     if isinstance(chat_id, (int, str)) and not isinstance(chat_id, bool):
@@ -82,7 +82,7 @@ def _chat(chat: Any, origin: Origin) -> Iterator[Conversation | Rejected]:
     header = {k: v for k, v in chat.items() if k != "messages"}
     messages = chat.get("messages")
     if not isinstance(messages, list):
-        yield Rejected(origin, f"chat messages are {json_kind(messages)}, not a list", header)
+        yield Rejected(origin, f"chat messages are {kind_of(messages)}, not a list", header)
         return
     turns: list[Turn] = []
     problems: list[Rejected] = []
@@ -105,7 +105,7 @@ def _chat(chat: Any, origin: Origin) -> Iterator[Conversation | Rejected]:
 def _turn(message: Any) -> Turn | str | None:
     """A message as a turn; None for events and media; a string saying why it is malformed."""
     if not isinstance(message, dict):
-        return f"message is {json_kind(message)}, not an object"
+        return f"message is {kind_of(message)}, not an object"
     kind = message.get("type")
     if kind == "service":
         return None
@@ -116,7 +116,7 @@ def _turn(message: Any) -> Turn | str | None:
     if text is None:
         if isinstance(raw, list):
             return "message text has a piece that is neither a string nor an entity with text"
-        return f"message text is {json_kind(raw)}, not a string or a list"
+        return f"message text is {kind_of(raw)}, not a string or a list"
     if not text.strip():
         return None
     speaker = next(
