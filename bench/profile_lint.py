@@ -151,7 +151,7 @@ def per_rule(path: str, settings: Settings, limit: int) -> list[tuple[str, float
 
     for active in active_rules(settings):
         spec = active.rule.spec
-        gated = spec.only_if_malformed
+        gated = spec.only_if_not_plain
         label = f"{spec.code} {spec.name}" + (" [gated]" if gated else "")
         check = active.rule.check
         if spec.scope is Scope.LINE:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ftprep.checks.base import DatasetCheck, RunContext
@@ -29,14 +29,11 @@ SHARD_MIN_BYTES = 32 << 20  # below this, starting a second process costs more t
 INTERNAL_ERROR = "FT000"
 
 
-ErrorSink = Callable[[list[Diagnostic], ActiveRule, Location, Exception], None]
-
-
 class RecordChecker:
-    """Runs record-scope rules on one record; shared by `lint` and `convert`'s self-check.
+    """Which record-scope rules a record gets; shared by `lint` and `convert`'s self-check.
 
     Rules are grouped by record format once; a plain chat record (see `Record.plain_shape`)
-    skips rules marked `only_if_malformed` unless `shape_gate` is off.
+    skips rules marked `only_if_not_plain` unless `shape_gate` is off.
     """
 
     def __init__(self, rules: list[ActiveRule], shape_gate: bool = True) -> None:
@@ -46,21 +43,11 @@ class RecordChecker:
         }
         self._plain = [
             r for r in self._by_format[RecordFormat.CHAT]
-            if not (shape_gate and r.rule.spec.only_if_malformed)
+            if not (shape_gate and r.rule.spec.only_if_not_plain)
         ]
 
     def rules_for(self, record: Record) -> list[ActiveRule]:
         return self._plain if record.plain_shape else self._by_format[record.format]
-
-    def findings(
-        self, record: Record, out: list[Diagnostic], on_error: ErrorSink
-    ) -> Iterator[tuple[ActiveRule, Finding]]:
-        for active in self.rules_for(record):
-            try:
-                for finding in active.rule.check(record, active.options):  # type: ignore[misc]
-                    yield active, finding
-            except Exception as error:  # the rule boundary: report, never crash
-                on_error(out, active, record.location, error)
 
 
 @dataclass
@@ -75,7 +62,7 @@ class Engine:
     """Runs selected rules over sources; `summary` is complete once `run` is exhausted.
 
     `shape_gate=False` runs every rule on every record; tests use it to prove the gate (which
-    skips `only_if_malformed` rules on plain records and lines) never hides a finding.
+    skips `only_if_not_plain` rules on plain records and lines) never hides a finding.
     """
 
     def __init__(
@@ -93,7 +80,7 @@ class Engine:
         self._observing: list[tuple[ActiveRule, DatasetCheck]] | None = None
         self._line_rules = [r for r in rules if r.rule.spec.scope is Scope.LINE]
         self._line_rules_plain = [
-            r for r in self._line_rules if not (shape_gate and r.rule.spec.only_if_malformed)
+            r for r in self._line_rules if not (shape_gate and r.rule.spec.only_if_not_plain)
         ]
         self._records = RecordChecker(rules, shape_gate)
         self._role_tokens = dict(zip(PLAIN_ROLES, counter.count(PLAIN_ROLES), strict=True))

@@ -10,7 +10,7 @@ from ftprep.readers.jsonl import RawLine
 
 class Line:
     """What LINE-scope rules see. `plain` lines (a parsed object with nothing odd about its
-    bytes) skip rules marked `only_if_malformed`."""
+    bytes) skip rules marked `only_if_not_plain`."""
 
     __slots__ = ("_text", "blank", "bom", "data", "duplicate_suspect", "error", "raw", "value")
 

@@ -1,8 +1,9 @@
 """A parsed training record with its provenance and the facts every rule shares.
 
 Facts are computed once per record: its format, whether it is a *plain* chat example (the
-common, well-typed case that lets the engine skip rules which only malformed records can
-trigger), and, after the engine's batched counting, its token counts.
+common, well-typed case of text-only system/user/assistant messages, which lets the engine skip
+rules that can only fire on other records: malformed ones, or ones with tools, parts or other
+formats), and, after the engine's batched counting, its token counts.
 """
 
 from __future__ import annotations
@@ -100,7 +101,7 @@ def detect_format(data: dict[str, Any]) -> RecordFormat:
 def is_plain_chat(data: dict[str, Any]) -> bool:
     """True for a chat example of text-only system/user/assistant messages with valid fields.
 
-    Such a record cannot trigger a rule marked `only_if_malformed`: every key is known, every
+    Such a record cannot trigger a rule marked `only_if_not_plain`: every key is known, every
     role is known, every content is a non-empty string, names are non-empty strings and weights
     are the integers 0 or 1 on assistant messages. Anything else (tools, parts, nulls) is not
     plain.

@@ -59,9 +59,10 @@ ALL_FORMATS = frozenset(RecordFormat)
 class RuleSpec:
     """Everything about a rule except its logic: identity, docs, defaults, options.
 
-    `only_if_malformed` marks record rules that can only fire on a record whose shape is not a
-    plain, well-typed chat example; the engine skips them for records that pass that check
-    (`Record.plain_shape`). A meta-test proves every such rule's bad cases are not plain.
+    `only_if_not_plain` marks line and record rules that can never fire on a plain line
+    (`Line.plain`) or a plain chat record (`Record.plain_shape`: text-only, well-typed); the
+    engine skips them there. The case harness runs every case with and without this gate and
+    requires identical findings.
     """
 
     code: str
@@ -76,7 +77,7 @@ class RuleSpec:
     options: type[BaseModel] | None = None
     status: Status = Status.STABLE
     formats: frozenset[RecordFormat] = ALL_FORMATS
-    only_if_malformed: bool = False
+    only_if_not_plain: bool = False
     source: str = ""
 
 

@@ -17,7 +17,7 @@ SPEC = RuleSpec(
         "a UTF-16 file (Windows PowerShell 5 writes one with `>`) is named as such on its first line.",
     bad="(a line whose text holds the Latin-1 byte 0xE9 where UTF-8 needs 0xC3 0xA9: caf\\xe9)",
     good='{"messages": [{"role": "user", "content": "café?"}, {"role": "assistant", "content": "Oui."}]}',
-    only_if_malformed=True,
+    only_if_not_plain=True,
 )
 
 

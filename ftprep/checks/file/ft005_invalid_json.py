@@ -19,7 +19,7 @@ SPEC = RuleSpec(
     bad="{'messages': [{'role': 'user', 'content': 'Hi'}]}",
     good='{"messages": [{"role": "user", "content": "What is the capital of France?"}, '
          '{"role": "assistant", "content": "Paris is the capital of France."}]}',
-    only_if_malformed=True,
+    only_if_not_plain=True,
 )
 
 

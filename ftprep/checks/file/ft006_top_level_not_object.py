@@ -18,7 +18,7 @@ SPEC = RuleSpec(
     bad='[{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}]',
     good='{"messages": [{"role": "user", "content": "What is the capital of France?"}, '
          '{"role": "assistant", "content": "Paris is the capital of France."}]}',
-    only_if_malformed=True,
+    only_if_not_plain=True,
 )
 
 

@@ -22,7 +22,7 @@ SPEC = RuleSpec(
         '{"role": "assistant", "content": "Paris is the capital of France."}]}',
     good='{"messages": [{"role": "user", "content": "What is the capital of France?"}, '
          '{"role": "assistant", "content": "Paris is the capital of France."}]}',
-    only_if_malformed=True,
+    only_if_not_plain=True,
 )
 
 

@@ -21,7 +21,7 @@ SPEC = RuleSpec(
         '{"role": "assistant", "content": "Paris is the capital of France.", "weight": NaN}]}',
     good='{"messages": [{"role": "user", "content": "What is the capital of France?"}, '
          '{"role": "assistant", "content": "Paris is the capital of France.", "weight": 1}]}',
-    only_if_malformed=True,
+    only_if_not_plain=True,
 )
 
 

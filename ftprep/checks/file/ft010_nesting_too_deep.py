@@ -20,7 +20,7 @@ SPEC = RuleSpec(
     bad=f"(a line of {MAX_DEPTH + 1:,} opening brackets: [[[[ ... ]]]])",
     good='{"messages": [{"role": "user", "content": "What is the capital of France?"}, '
          '{"role": "assistant", "content": "Paris is the capital of France."}]}',
-    only_if_malformed=True,
+    only_if_not_plain=True,
 )
 
 

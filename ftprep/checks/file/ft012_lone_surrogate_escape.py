@@ -23,7 +23,7 @@ SPEC = RuleSpec(
         '{"role": "assistant", "content": "Half of one: the text was cut."}]}',
     good='{"messages": [{"role": "user", "content": "Which emoji is this: \\ud83d\\ude00?"}, '
          '{"role": "assistant", "content": "A grinning face, U+1F600."}]}',
-    only_if_malformed=True,
+    only_if_not_plain=True,
 )
 
 

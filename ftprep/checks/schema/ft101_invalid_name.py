@@ -21,7 +21,7 @@ SPEC = RuleSpec(
          '"name": "alice"}, '
          '{"role": "assistant", "content": "Paris is the capital of France."}]}',
     formats=frozenset({RecordFormat.CHAT, RecordFormat.PREFERENCE}),
-    only_if_malformed=True,
+    only_if_not_plain=True,
 )
 
 

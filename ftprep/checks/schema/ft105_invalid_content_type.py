@@ -20,7 +20,7 @@ SPEC = RuleSpec(
     good='{"messages": [{"role": "user", "content": "What is six times seven?"}, '
          '{"role": "assistant", "content": "Six times seven is 42."}]}',
     formats=frozenset({RecordFormat.CHAT, RecordFormat.PREFERENCE}),
-    only_if_malformed=True,
+    only_if_not_plain=True,
 )
 
 def check(record: Record, _options: None) -> Iterator[Finding]:

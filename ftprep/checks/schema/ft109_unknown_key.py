@@ -33,7 +33,7 @@ SPEC = RuleSpec(
     fix=FixSpec("rename the key, or remove it (or list it in allowed-keys)", FixSafety.UNSAFE),
     options=Options,
     formats=frozenset({RecordFormat.CHAT, RecordFormat.PREFERENCE}),
-    only_if_malformed=True,
+    only_if_not_plain=True,
 )
 
 _INPUT_KEYS = frozenset({"messages", "tools", "parallel_tool_calls"})

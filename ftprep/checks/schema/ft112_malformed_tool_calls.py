@@ -23,7 +23,7 @@ SPEC = RuleSpec(
          '"tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "get_weather", '
          '"arguments": "{\\"city\\": \\"Paris\\"}"}}]}]}',
     formats=frozenset({RecordFormat.CHAT, RecordFormat.PREFERENCE}),
-    only_if_malformed=True,
+    only_if_not_plain=True,
 )
 
 

@@ -24,7 +24,7 @@ SPEC = RuleSpec(
          '"arguments": "{\\"city\\": \\"Paris\\"}"}}]}]}',
     fix=FixSpec("decode the arguments once", FixSafety.SAFE),
     formats=frozenset({RecordFormat.CHAT, RecordFormat.PREFERENCE}),
-    only_if_malformed=True,
+    only_if_not_plain=True,
 )
 
 

@@ -28,7 +28,7 @@ SPEC = RuleSpec(
          '"function": {"name": "get_weather", '
          '"parameters": {"type": "object", "properties": {}}}}]}',
     formats=frozenset({RecordFormat.CHAT, RecordFormat.PREFERENCE}),
-    only_if_malformed=True,
+    only_if_not_plain=True,
 )
 
 

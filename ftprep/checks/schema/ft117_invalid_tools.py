@@ -27,7 +27,7 @@ SPEC = RuleSpec(
          '"parameters": {"type": "object", "properties": {"city": {"type": "string"}}, '
          '"required": ["city"]}}}]}',
     formats=frozenset({RecordFormat.CHAT, RecordFormat.PREFERENCE}),
-    only_if_malformed=True,
+    only_if_not_plain=True,
 )
 
 _MAX_FUNCTIONS = 128  # OpenAPI FineTuneChatRequestInput: `functions` has 1..128 items

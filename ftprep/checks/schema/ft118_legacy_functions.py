@@ -27,7 +27,7 @@ SPEC = RuleSpec(
          '"parameters": {"type": "object", "properties": {}}}}]}',
     fix=FixSpec("declare tools and use tool_calls and tool messages", FixSafety.UNSAFE),
     formats=frozenset({RecordFormat.CHAT, RecordFormat.PREFERENCE}),
-    only_if_malformed=True,
+    only_if_not_plain=True,
 )
 
 

@@ -27,7 +27,7 @@ SPEC = RuleSpec(
          '{"type": "image_url", "image_url": {"url": "https://example.com/cat.jpg"}}]}, '
          '{"role": "assistant", "content": "A cat."}]}',
     formats=frozenset({RecordFormat.CHAT, RecordFormat.PREFERENCE}),
-    only_if_malformed=True,
+    only_if_not_plain=True,
 )
 
 _DATA_URL = re.compile(r"data:image/(jpeg|png|webp);base64,")

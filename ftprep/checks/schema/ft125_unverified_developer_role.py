@@ -22,7 +22,7 @@ SPEC = RuleSpec(
          '"content": "Paris is the capital of France."}]}',
     fix=FixSpec("rename the role to system", FixSafety.SAFE),
     formats=frozenset({RecordFormat.CHAT, RecordFormat.PREFERENCE}),
-    only_if_malformed=True,
+    only_if_not_plain=True,
 )
 
 

@@ -26,7 +26,7 @@ SPEC = RuleSpec(
          '"arguments": "{}"}}]}, {"role": "tool", "tool_call_id": "call_1", "content": "sunny"}, '
          '{"role": "assistant", "content": "It is sunny."}]}',
     formats=frozenset({RecordFormat.CHAT, RecordFormat.PREFERENCE}),
-    only_if_malformed=True,
+    only_if_not_plain=True,
 )
 
 
