@@ -120,9 +120,9 @@ class Engine:
 
     def _run(self, sources: Iterable[Source]) -> Iterator[Diagnostic]:
         for source in sources:
-            stats = FileStats(source.path, skipped=source.skip_reason)
+            stats = FileStats(source.path, skipped=source.skip_reason, document=source.document)
             self.summary.files.append(stats)
-            if source.skip_reason is None:
+            if source.skip_reason is None and source.document is None:
                 bounds = self._shards(source)
                 if len(bounds) > 2:
                     from ftprep.parallel import run_sharded

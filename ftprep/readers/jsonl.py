@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+import orjson
+
 from ftprep.errors import FtprepError
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonlines")
@@ -37,6 +39,7 @@ class Source:
 
     path: str
     skip_reason: str | None = None
+    document: str | None = None  # "a JSON array" etc. when the file is one JSON document
 
 
 @dataclass(slots=True)
@@ -52,6 +55,7 @@ class FileStats:
     unparsed: int = 0
     records: int = 0
     skipped: str | None = None
+    document: str | None = None  # set when the file is one JSON document, not JSON Lines
     formats: dict[str, int] = field(default_factory=dict)
 
 
@@ -80,7 +84,7 @@ def resolve_sources(paths: list[str]) -> list[Source]:
                 )
             sources.extend(found)
         elif path.exists():
-            sources.append(Source(arg))
+            sources.append(Source(arg, document=json_document_kind(path)))
         elif glob.has_magic(arg):
             matches = sorted(glob.glob(arg, recursive=True))
             if not matches:
@@ -103,6 +107,32 @@ def _directory_sources(root: Path) -> Iterator[Source]:
             else:
                 suffix = Path(name).suffix or "no extension"
                 yield Source(path, f"not a JSONL file ({suffix})")
+
+
+def json_document_kind(path: Path, sniff: int = 1 << 16) -> str | None:
+    """`a JSON array` or `a multi-line JSON object` when the file is one pretty-printed document.
+
+    JSON Lines holds a whole value on every line. A document opens with a line that cannot parse
+    on its own and ends in an opener or a comma (`[`, `{`, `[{"a": 1},`, `{"messages": [`), and
+    its second line cannot parse on its own either. Anything else is read as JSONL and its bad
+    lines are reported one by one (a truncated JSONL line is not mistaken for a document).
+    """
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(sniff)
+    except OSError:
+        return None  # read_lines reports it
+    lines = [line.strip() for line in head.removeprefix(b"\xef\xbb\xbf").split(b"\n")]
+    lines = [line for line in lines if line][:2]
+    if len(lines) < 2 or lines[0][:1] not in (b"[", b"{") or lines[0][-1:] not in b"[{,:":
+        return None
+    for line in lines:
+        try:
+            orjson.loads(line)
+        except orjson.JSONDecodeError:
+            continue
+        return None
+    return "a JSON array" if lines[0].startswith(b"[") else "a multi-line JSON object"
 
 
 def _open(source: Source) -> BinaryIO:
