@@ -126,13 +126,16 @@ def json_document_kind(path: Path, sniff: int = 1 << 16) -> str | None:
     lines = [line for line in lines if line][:2]
     if len(lines) < 2 or lines[0][:1] not in (b"[", b"{") or lines[0][-1:] not in b"[{,:":
         return None
+    kind = "a JSON array" if lines[0].startswith(b"[") else "a multi-line JSON object"
+    if lines[0] in (b"[", b"{"):
+        return kind  # a bare opener is never a line of JSONL
     for line in lines:
         try:
             orjson.loads(line)
         except orjson.JSONDecodeError:
             continue
         return None
-    return "a JSON array" if lines[0].startswith(b"[") else "a multi-line JSON object"
+    return kind
 
 
 def _open(source: Source) -> BinaryIO:

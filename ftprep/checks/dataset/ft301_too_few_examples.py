@@ -24,6 +24,6 @@ class Check(ExampleCount):
         if self.first_path is not None and self.examples < minimum:
             yield Finding.at(
                 Location(self.first_path),
-                f"dataset has {self.examples:,} examples, below {self.context.provider.name}'s "
+                f"dataset has {self.examples:,} example{'' if self.examples == 1 else 's'}, below {self.context.provider.name}'s "
                 f"minimum of {minimum:,}",
             )

@@ -28,6 +28,6 @@ class Check(ExampleCount):
         if provider.min_examples <= self.examples < recommended:
             yield Finding.at(
                 Location(self.first_path),
-                f"dataset has {self.examples:,} examples, below the {recommended:,} "
+                f"dataset has {self.examples:,} example{'' if self.examples == 1 else 's'}, below the {recommended:,} "
                 f"{provider.name} recommends",
             )

@@ -22,7 +22,7 @@ SPEC = RuleSpec(
 
 class Check(DatasetCheck):
     def end_file(self, stats: FileStats) -> Iterator[Finding]:
-        if stats.skipped or stats.blank < stats.lines:
+        if stats.skipped or stats.document or stats.blank < stats.lines:
             return
         if stats.lines == 0:
             message = "file is empty (0 bytes)"
