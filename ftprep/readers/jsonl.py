@@ -84,7 +84,7 @@ def resolve_sources(paths: list[str]) -> list[Source]:
                 )
             sources.extend(found)
         elif path.exists():
-            sources.append(Source(arg, document=json_document_kind(path)))
+            sources.append(Source(arg, document=other_format(path)))
         elif glob.has_magic(arg):
             matches = sorted(glob.glob(arg, recursive=True))
             if not matches:
@@ -107,6 +107,21 @@ def _directory_sources(root: Path) -> Iterator[Source]:
             else:
                 suffix = Path(name).suffix or "no extension"
                 yield Source(path, f"not a JSONL file ({suffix})")
+
+
+# Files that are certainly not JSON Lines, by suffix: reading them line by line as JSON would
+# only bury the one real problem under an error per line.
+OTHER_FORMATS = {
+    ".csv": "a CSV file", ".tsv": "a TSV file", ".xlsx": "an Excel workbook",
+    ".xls": "an Excel workbook", ".parquet": "a Parquet file", ".zip": "a zip archive",
+    ".gz": "a gzip file",
+}
+
+
+def other_format(path: Path) -> str | None:
+    """What a named file is when it is not JSON Lines (by suffix, then by its first lines)."""
+    known = OTHER_FORMATS.get(path.suffix.lower())
+    return known if known is not None else json_document_kind(path)
 
 
 def json_document_kind(path: Path, sniff: int = 1 << 16) -> str | None:

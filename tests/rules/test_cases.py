@@ -1,7 +1,7 @@
 """One case file per rule (tests/rules/cases/FTnnn.toml), one parametrized harness.
 
-A case has `input` (JSONL text; `input_b64` for raw bytes; or a `files` table, name = text, to lint
-a folder of files), optional `options` (the rule's own),
+A case has `input` (JSONL text; `input_b64` for raw bytes; `file_name` to name the file, default
+data.jsonl; or a `files` table, name = text, to lint a folder of files), optional `options` (the rule's own),
 `settings` (run settings such as `model`), and `expect = ["2:31 FT205", ...]` or `pass = true`.
 Each case runs with only its rule selected, once with the engine's shape gate and once without:
 both must give the same findings, which proves the gate never hides a problem.
@@ -46,7 +46,7 @@ def _lint(tmp_path: Path, case: dict[str, Any], settings: dict[str, Any], shape_
         for name, text in case["files"].items():
             (folder / name).write_text(text, encoding="utf-8")
         return run_engine(folder, settings, shape_gate)[0]
-    return lint_text(tmp_path, _input(case), settings, shape_gate)
+    return lint_text(tmp_path, _input(case), settings, shape_gate, case.get("file_name", "data.jsonl"))
 
 
 @pytest.mark.parametrize(("code", "case"), _cases())

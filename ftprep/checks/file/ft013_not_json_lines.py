@@ -1,4 +1,4 @@
-"""FT013 json-document-file."""
+"""FT013 not-json-lines."""
 
 from __future__ import annotations
 
@@ -10,14 +10,15 @@ from ftprep.readers.jsonl import FileStats
 from ftprep.registry import RuleSpec, Scope
 
 SPEC = RuleSpec(
-    code="FT013", name="json-document-file", scope=Scope.DATASET, severity=Severity.ERROR,
-    summary="The file is one pretty-printed JSON document (an array of examples), not JSON Lines.",
+    code="FT013", name="not-json-lines", scope=Scope.DATASET, severity=Severity.ERROR,
+    summary="A file named for linting is not JSON Lines: a pretty-printed JSON document (an "
+            "array of examples), or a CSV, Excel, Parquet or compressed file.",
     why="Fine-tuning uploads take JSON Lines: one complete example per line. A JSON array "
-        "(the shape many tools and Hugging Face exports write) is rejected whole, and reading "
-        "it line by line would report every line as broken JSON.",
+        "(the shape many tools and Hugging Face exports write) or a spreadsheet is rejected "
+        "whole, and reading it line by line would report every line as broken JSON.",
     bad='(train.json holding "[\\n  {\\"messages\\": [...]},\\n  ...\\n]")',
     good="(train.jsonl holding one example object per line)",
-    fix=FixSpec("convert it: `ftprep convert train.json -o train.jsonl`", FixSafety.SAFE),
+    fix=FixSpec("convert it: `ftprep convert FILE -o train.jsonl`", FixSafety.SAFE),
 )
 
 
@@ -26,6 +27,5 @@ class Check(DatasetCheck):
         if stats.document:
             yield Finding.at(
                 Location(stats.path, 1, 1),
-                f"file is {stats.document} spread over many lines, not JSON Lines; "
-                "it was not read",
+                f"file is {stats.document}, not JSON Lines; it was not read",
             )
