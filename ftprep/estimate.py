@@ -45,7 +45,7 @@ def estimate(
         source = epochs_from
     elif heuristic is not None:
         chosen = default_epochs(examples, heuristic)
-        source = heuristic.source
+        source = f"provider default, estimated as in {heuristic.source}"
     else:
         chosen, source = None, "unknown: this provider publishes no default"
     billed = billed_per_epoch * chosen if chosen is not None else None

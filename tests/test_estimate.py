@@ -73,7 +73,7 @@ def model(name: str) -> Any:
 def test_heuristic_epochs_and_billed_tokens() -> None:
     est = estimate(5, 4306, model("gpt-3.5-turbo"), "gpt-3.5-turbo-0125", HEURISTIC, None)
     assert (est.epochs, est.billed_tokens_per_epoch, est.billed_tokens) == (20, 4306, 86_120)
-    assert est.epochs_source == HEURISTIC.source
+    assert est.epochs_source == f"provider default, estimated as in {HEURISTIC.source}"
 
 
 def test_epochs_override_beats_the_heuristic() -> None:
