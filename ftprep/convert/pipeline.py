@@ -89,7 +89,7 @@ def _assistant_for(reader: ModuleType, path: str, request: ConvertRequest) -> fr
     if default:
         return default
     seen = speakers(reader, path, request.log).most_common(10)
-    listed = ", ".join(f"{name!r} ({n} messages)" for name, n in seen) or "none"
+    listed = ", ".join(f"{name!r} ({n} message{'' if n == 1 else 's'})" for name, n in seen) or "none"
     raise FtprepError(
         f"{path}: choose who plays the assistant in this {reader.NAME} log",
         f"pass --assistant NAME; speakers seen: {listed}",
