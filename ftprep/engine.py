@@ -77,7 +77,6 @@ class Engine:
         self.shape_gate = shape_gate
         self.records_seen = 0
         self.settings_dump: dict[str, object] = {}  # how to rebuild this engine in a worker
-        self._observing: list[tuple[ActiveRule, DatasetCheck]] | None = None
         self._line_rules = [r for r in rules if r.rule.spec.scope is Scope.LINE]
         self._line_rules_plain = [
             r for r in self._line_rules if not (shape_gate and r.rule.spec.only_if_not_plain)
@@ -87,16 +86,12 @@ class Engine:
         self._dataset = [
             (active, self._build(active)) for active in rules if active.rule.spec.scope is Scope.DATASET
         ]
-
-    @property
-    def _observers(self) -> list[tuple[ActiveRule, DatasetCheck]]:
-        """Dataset rules that look at records (many only read file stats at `end_file`)."""
-        if self._observing is None:
-            self._observing = [
-                (active, check) for active, check in self._dataset
-                if type(check).observe is not DatasetCheck.observe
-            ]
-        return self._observing
+        # Only dataset rules that look at records are called per record; many only read file
+        # stats at `end_file`.
+        self._observers = [
+            (active, check) for active, check in self._dataset
+            if type(check).observe is not DatasetCheck.observe
+        ]
 
     def _build(self, active: ActiveRule) -> DatasetCheck:
         cls = active.rule.dataset_check
