@@ -8,7 +8,6 @@ escape or plain syntax broke the line, with the column the parser stopped at.
 from __future__ import annotations
 
 import enum
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -233,8 +232,3 @@ def kind_of(value: object) -> str:
     if isinstance(value, dict):
         return "an object"
     return f"a {type(value).__name__}"
-
-
-def loads_lenient(text: str) -> Any:
-    """Decode JSON embedded in a string field (tool arguments), raising ValueError if invalid."""
-    return json.loads(text)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import IO, Any
 
 import orjson
@@ -108,7 +107,3 @@ def write_outcomes(
 def _reason_key(reason: str) -> str:
     """Group reasons for the summary: drop per-record details after a colon."""
     return reason.split(":", 1)[0] if ": " in reason else reason
-
-
-def output_path(value: str | None) -> Path | None:
-    return None if value in (None, "-") else Path(value)

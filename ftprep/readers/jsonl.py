@@ -10,7 +10,7 @@ import glob
 import os
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -56,7 +56,6 @@ class FileStats:
     records: int = 0
     skipped: str | None = None
     document: str | None = None  # set when the file is one JSON document, not JSON Lines
-    formats: dict[str, int] = field(default_factory=dict)
 
 
 def resolve_sources(paths: list[str]) -> list[Source]:
