@@ -96,16 +96,12 @@ def _assistant_for(reader: ModuleType, path: str, request: ConvertRequest) -> fr
     )
 
 
-def _check_assistant_present(reader: ModuleType, path: str, request: ConvertRequest, names: frozenset[str]) -> None:
-    if not request.assistant:
-        return
-    seen = speakers(reader, path, request.log)
-    if not names & set(seen):
-        listed = ", ".join(f"{name!r}" for name, _n in seen.most_common(10)) or "none"
-        raise FtprepError(
-            f"{path}: no messages from {', '.join(sorted(names))} in this {reader.NAME} log",
-            f"speakers seen: {listed}",
-        )
+def _no_assistant_error(reader: ModuleType, path: str, names: frozenset[str], seen: Counter[str]) -> FtprepError:
+    listed = ", ".join(f"{name!r}" for name, _n in seen.most_common(10)) or "none"
+    return FtprepError(
+        f"{path}: no messages from {', '.join(sorted(names))} in this {reader.NAME} log",
+        f"speakers seen: {listed}",
+    )
 
 
 def convert_sources(request: ConvertRequest, notes: list[InputNote]) -> Iterator[Converted | Rejected]:
@@ -114,14 +110,19 @@ def convert_sources(request: ConvertRequest, notes: list[InputNote]) -> Iterator
         reader = _log_reader(path, request.layout)
         if reader is not None:
             assistant = _assistant_for(reader, path, request)
-            _check_assistant_present(reader, path, request, assistant)
             notes.append(InputNote(path, reader.NAME, [f"assistant: {', '.join(sorted(assistant))}"]))
             options = LogOptions(assistant, request.gap, request.system)
+            seen: Counter[str] = Counter()
             for item in reader.read(path, request.log):
                 if isinstance(item, Conversation):
+                    seen.update(turn.speaker for turn in item.turns)
                     yield from conversation_examples(item, options)
                 else:
                     yield item
+            # Checked in the same pass (the output is written atomically, so raising here
+            # leaves nothing behind) rather than by reading the whole export twice.
+            if request.assistant and not assistant & seen.keys():
+                raise _no_assistant_error(reader, path, assistant, seen)
             continue
         stats = ReadStats(path)
         note = InputNote(path, "")

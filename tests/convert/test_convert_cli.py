@@ -177,3 +177,13 @@ def test_self_check_rejects_an_example_the_schema_rules_refuse() -> None:
     assert rejected["reason"].startswith("invalid example: FT106")
     assert rejected["source"] == bad
     assert summary.balanced and summary.read["row"] == 2
+
+
+def test_unknown_assistant_name_is_exit_2_and_leaves_no_output(tmp_path: Path) -> None:
+    whatsapp = sorted((CHATLOGS / "whatsapp").glob("*.txt"))[0]
+    out = tmp_path / "out.jsonl"
+    code, _o, err = run("convert", str(whatsapp), "--assistant", "Nobody Here", "-o", str(out),
+                        "--rejects", str(tmp_path / "r.jsonl"))
+    assert code == 2
+    assert "no messages from Nobody Here" in err and "speakers seen" in err
+    assert list(tmp_path.iterdir()) == []
