@@ -2,7 +2,9 @@
 
 A case has `input` (JSONL text; `input_b64` for raw bytes; `file_name` to name the file, default
 data.jsonl; or a `files` table, name = text, to lint a folder of files), optional `options` (the rule's own),
-`settings` (run settings such as `model`), and `expect = ["2:31 FT205", ...]` or `pass = true`.
+`settings` (run settings such as `model`), and `expect = ["2:31 FT205 the message", ...]` or
+`pass = true`. An expectation pins the finding's whole message: a rule whose wording or numbers
+drift fails its cases.
 Each case runs with only its rule selected, once with the engine's shape gate and once without:
 both must give the same findings, which proves the gate never hides a problem.
 """
@@ -54,11 +56,23 @@ def test_case(code: str, case: dict[str, Any], tmp_path: Path) -> None:
     settings = {"select": [code], **case.get("settings", {})}
     if case.get("options"):
         settings["rules"] = {code: case["options"]}
-    gated = compact(_lint(tmp_path, case, settings, shape_gate=True))
-    ungated = compact(_lint(tmp_path, case, settings, shape_gate=False))
+    gated = _described(_lint(tmp_path, case, settings, shape_gate=True))
+    ungated = _described(_lint(tmp_path, case, settings, shape_gate=False))
     assert gated == ungated, "the shape gate hid or changed a finding"
     expected = [] if case.get("pass") else case["expect"]
-    assert gated == expected
+    # An expectation without a message (`"1:1 FT201"`) is compared on location and code only;
+    # test_every_expectation_pins_its_message keeps those from creeping back in.
+    assert [_as_expected(got, want) for got, want in zip(gated, expected)] == expected
+    assert len(gated) == len(expected), gated
+
+
+def _described(diagnostics: list[Any]) -> list[str]:
+    return [f"{line} {d.message}" for line, d in zip(compact(diagnostics), diagnostics)]
+
+
+def _as_expected(got: str, want: str) -> str:
+    """`got` cut to `want`'s shape: whole when `want` has a message, else `line:col CODE`."""
+    return got if len(want.split(" ", 2)) == 3 else " ".join(got.split(" ", 2)[:2])
 
 
 def test_every_rule_has_a_case_file() -> None:
