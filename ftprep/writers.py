@@ -1,8 +1,14 @@
-"""Atomic writes: a crash never leaves a half-written file in place of the old one."""
+"""Atomic writes: a crash never leaves a half-written file in place of the old one.
+
+The temporary file gets the mode the real file would have had: an overwritten file keeps its
+own, a new one follows the umask (as `open` would), so a trainer running as another user can
+still read `train.jsonl`. `mkstemp` alone would leave every output 0600.
+"""
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +32,7 @@ def _atomic(path: Path, mode: str, **open_args: Any) -> Iterator[IO[Any]]:
     folder = path.parent
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
+        os.fchmod(handle, _mode_for(path))
         with os.fdopen(handle, mode, **open_args) as stream:
             yield stream
             stream.flush()
@@ -34,6 +41,28 @@ def _atomic(path: Path, mode: str, **open_args: Any) -> Iterator[IO[Any]]:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _mode_for(path: Path) -> int:
+    """The permission bits `path` keeps (if it exists) or gets from the umask (if new)."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        return 0o666 & ~current_umask()
+
+
+def current_umask() -> int:
+    """The process umask. Linux shows it in /proc; elsewhere set-and-restore is the only way."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 @contextmanager
