@@ -39,10 +39,19 @@ def run(*args: str, cwd: Path | None = None, stdin: str | None = None) -> tuple[
 
 
 def check_golden(name: str, text: str) -> None:
+    """Compare with a reviewed golden file; only FTPREP_UPDATE_GOLDEN=1 ever writes one."""
     path = GOLDEN / name
-    if UPDATE or not path.exists():
+    if UPDATE:
         path.write_text(text, encoding="utf-8")
+    assert path.is_file(), f"{path} is missing: write it with FTPREP_UPDATE_GOLDEN=1 and review it"
     assert text == path.read_text(encoding="utf-8"), f"output differs from {path}"
+
+
+def test_a_missing_golden_file_fails_rather_than_being_written(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(sys.modules[__name__], "GOLDEN", tmp_path)
+    with pytest.raises(AssertionError, match="is missing"):
+        check_golden("new.txt", "output")
+    assert not (tmp_path / "new.txt").exists()
 
 
 def test_text_output_is_golden() -> None:

@@ -163,6 +163,9 @@ def test_files_are_linted_as_one_dataset(dataset_repo: Path, env: dict[str, str]
         (dataset_repo / names[-1]).write_text(line + "\n", encoding="utf-8")
     result = commit(dataset_repo, env, *names)
     assert result.returncode == 0, result.stdout
+    assert "ftprep lint" in result.stdout and "Passed" in result.stdout, result.stdout
+    assert "FT301" not in result.stdout  # split across processes, each slice would be too small
+    assert commits(dataset_repo, env) == 1
 
 
 @pytest.mark.parametrize(
@@ -182,3 +185,6 @@ def test_whole_folder_mode_counts_files_not_staged(
     result = commit(repo, env, "data/more.jsonl")
     assert (result.returncode == 0) is passes, result.stdout
     assert ("FT301" in result.stdout) is not passes
+    if not passes:
+        assert "data/more.jsonl: FT301 [error]" in result.stdout, result.stdout
+    assert commits(repo, env) == (2 if passes else 1)
