@@ -635,18 +635,23 @@ def test_llamafactory_files_convert_and_lint_without_errors(
     assert errors == []
 
 
+# name -> (examples written, source units read): an empty output must not pass as "no errors".
+FIXTURE_COUNTS = {
+    "sentiment.jsonl": (4, 4),
+    "legacy_separators.jsonl": (3, 3),
+    "alpaca.json": (3, 4),
+    "sharegpt.json": (2, 4),
+    "openai_chat.jsonl": (5, 6),
+    "trl_prompt_completion.jsonl": (3, 4),
+    "preference.jsonl": (5, 7),
+    "qa.csv": (4, 4),
+}
+
+
 def test_fixtures_convert_and_lint_without_errors(tmp_path: Path) -> None:
-    for name in (
-        "sentiment.jsonl",
-        "legacy_separators.jsonl",
-        "alpaca.json",
-        "sharegpt.json",
-        "openai_chat.jsonl",
-        "trl_prompt_completion.jsonl",
-        "preference.jsonl",
-        "qa.csv",
-    ):
+    for name, (written, read) in FIXTURE_COUNTS.items():
         out, _ = convert(DATA / name)
+        assert (sum(isinstance(o, Converted) for o in out), len(out)) == (written, read), name
         path = tmp_path / f"{name}.jsonl"
         path.write_bytes(
             b"".join(orjson.dumps(o.record) + b"\n" for o in out if isinstance(o, Converted))
