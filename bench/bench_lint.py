@@ -268,7 +268,8 @@ def together_python(explicit: str | None) -> str | None:
 
 
 def measure(name: str, path: Path, args: argparse.Namespace) -> dict[str, Any]:
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    # ftprep gets the floors' tokenizer threads, so a ratio compares the same parallelism.
+    env = dict(os.environ, PYTHONPATH=str(ROOT), FTPREP_TOKENIZER_THREADS=str(THREADS))
     if name.startswith("ftprep_cli"):
         OUT.mkdir(exist_ok=True)
         report = OUT / f"{path.stem}.lint.json"

@@ -55,6 +55,10 @@ class Counter(Protocol):
 
 
 def default_threads() -> int:
+    """Tokenizer threads: $FTPREP_TOKENIZER_THREADS (benchmarks pin it), else the cores, up to 8."""
+    pinned = os.environ.get("FTPREP_TOKENIZER_THREADS", "")
+    if pinned.isdigit() and int(pinned) > 0:
+        return int(pinned)
     return max(1, min(os.cpu_count() or 1, 8))
 
 

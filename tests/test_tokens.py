@@ -15,6 +15,7 @@ import json
 import random
 import shutil
 import socket
+import os
 import subprocess
 import sys
 import unicodedata
@@ -346,3 +347,13 @@ def test_unknown_encoding_or_backend() -> None:
         get_counter("r50k_base")
     with pytest.raises(FtprepError, match="unknown tokenizer backend"):
         get_counter("o200k_base", "sentencepiece")
+
+
+@pytest.mark.parametrize(("value", "expected"), [("3", 3), ("1", 1), ("0", None), ("two", None), ("", None)])
+def test_tokenizer_threads_can_be_pinned(monkeypatch: pytest.MonkeyPatch, value: str, expected: int | None) -> None:
+    """Benchmarks pin ftprep's threads to the floors' 2; a bad value falls back to the cores."""
+    from ftprep.tokens import default_threads
+
+    monkeypatch.setenv("FTPREP_TOKENIZER_THREADS", value)
+    fallback = max(1, min(os.cpu_count() or 1, 8))
+    assert default_threads() == (expected if expected is not None else fallback)
