@@ -1,7 +1,8 @@
 """`ftprep convert`: tabular, JSON and chat-log sources to chat fine-tuning JSONL.
 
 Output goes to `-o FILE` (atomically) or stdout; rejects to `--rejects FILE`; the summary,
-which always balances read = written + rejected, goes to stderr.
+which always balances read = written + rejected, goes to stderr. A run that writes no example
+exits 1 and leaves `-o FILE` as it was: an empty training file is never a success.
 """
 
 from __future__ import annotations
@@ -93,16 +94,48 @@ def convert(
     summary = ConvertSummary()
     notes: list[InputNote] = []
     out_name = output if output != "-" else "<stdout>"
+    existed = output != "-" and Path(output).exists()
     with _maybe_atomic(rejects) as rejects_stream:
         if output == "-":
             write_outcomes(convert_sources(request, notes), sys.stdout.buffer, rejects_stream, summary, out_name)
             sys.stdout.flush()
         else:
-            with atomic_bytes(Path(output)) as stream:
-                write_outcomes(convert_sources(request, notes), stream, rejects_stream, summary, out_name)
+            try:
+                with atomic_bytes(Path(output)) as stream:
+                    write_outcomes(convert_sources(request, notes), stream, rejects_stream, summary, out_name)
+                    if not summary.examples:
+                        raise _NothingWritten  # abandons the temporary file: no empty output
+            except _NothingWritten:
+                pass
     _render_summary(summary, notes, out_name, rejects, summary_format)
+    if not summary.examples:
+        _explain_nothing_written(summary, out_name, existed, rejects)
+        return EXIT_PROBLEMS
     rejected = sum(summary.rejected_units.values())
     return EXIT_PROBLEMS if fail_on_reject and rejected else EXIT_CLEAN
+
+
+class _NothingWritten(Exception):
+    """Raised inside the atomic output block to drop the file when no example was written."""
+
+
+def _explain_nothing_written(summary: ConvertSummary, out_name: str, existed: bool, rejects: Path | None) -> None:
+    read = sum(summary.read.values())
+    rejected = sum(summary.rejected_units.values())
+    if not read:
+        what = "the input holds no records"
+    else:
+        units = ", ".join(f"{n:,} {unit}{'' if n == 1 else 's'}" for unit, n in sorted(summary.read.items()))
+        what = f"all {units} read were rejected" if rejected == read else f"of {units} read, none became an example"
+    if out_name == "<stdout>":
+        kept = "nothing was written to stdout"
+    else:
+        kept = f"{out_name} was not written" + (" (the existing file is unchanged)" if existed else "")
+    click.echo(f"ftprep: error: no examples written: {what}; {kept}", err=True)
+    if summary.reasons:
+        reason, count = summary.reasons.most_common(1)[0]
+        where = f"see {rejects}" if rejects else "pass --rejects FILE to see each record and its reason"
+        click.echo(f"  hint: most common reason ({count:,}): {reason}; {where}", err=True)
 
 
 def _maybe_atomic(path: Path | None) -> AbstractContextManager[IO[bytes] | None]:

@@ -22,7 +22,8 @@ def convert(tmp_path: Path, *args: str) -> tuple[int, dict, Path, Path]:
     code, _stdout, err = run(
         "convert", *args, "-o", str(out), "--rejects", str(rejects), "--summary-format", "json"
     )
-    summary = json.loads(err.strip().splitlines()[-1]) if code in (0, 1) else {"error": err}
+    documents = [line for line in err.splitlines() if line.startswith("{")]
+    summary = json.loads(documents[-1]) if documents else {"error": err}
     return code, summary, out, rejects
 
 
@@ -102,10 +103,59 @@ def test_a_failed_run_leaves_the_old_output_in_place(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl"]
 
 
-def test_empty_file_writes_nothing_and_balances(tmp_path: Path) -> None:
-    code, summary, out, rejects = convert(tmp_path, str(TABULAR / "empty.csv"))
-    assert code == 0
-    assert summary["examples"] == 0 and out.read_bytes() == b""
+def test_empty_file_is_a_failure_that_writes_no_output(tmp_path: Path) -> None:
+    code, summary, out, _rejects = convert(tmp_path, str(TABULAR / "empty.csv"))
+    assert code == 1
+    assert summary["examples"] == 0 and not out.exists()
+
+
+# LLaMA-Factory's mllm_demo.json shape: chat messages whose images are local files.
+LOCAL_IMAGES = [
+    {"messages": [{"content": "<image>Who are they?", "role": "user"},
+                  {"content": "Two players.", "role": "assistant"}],
+     "images": ["mllm_demo_data/1.jpg"]},
+    {"messages": [{"content": "<image>What is this?", "role": "user"},
+                  {"content": "A cat.", "role": "assistant"}],
+     "images": ["mllm_demo_data/2.jpg"]},
+]
+
+
+def test_all_rejected_exits_1_keeps_the_old_output_and_writes_the_rejects(tmp_path: Path) -> None:
+    source = tmp_path / "mllm.json"
+    source.write_text(json.dumps(LOCAL_IMAGES), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    out.write_text("previous\n")
+    rejects = tmp_path / "rejects.jsonl"
+    code, stdout, err = run("convert", str(source), "-o", str(out), "--rejects", str(rejects))
+    assert code == 1
+    assert out.read_text() == "previous\n"  # not replaced by an empty file
+    assert len(lines(rejects)) == 2  # the reasons are what the user needs now
+    assert "read 2 items: 0 written + 2 rejected" in err
+    assert f"ftprep: error: no examples written: all 2 items read were rejected; {out} was not " \
+           "written (the existing file is unchanged)" in err
+    assert "local image" in err and f"see {rejects}" in err
+    assert stdout == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mllm.json", "out.jsonl", "rejects.jsonl"]
+
+
+def test_all_rejected_to_stdout_exits_1_with_nothing_on_stdout(tmp_path: Path) -> None:
+    source = tmp_path / "mllm.json"
+    source.write_text(json.dumps(LOCAL_IMAGES), encoding="utf-8")
+    code, stdout, err = run("convert", str(source))
+    assert code == 1 and stdout == ""
+    assert "no examples written" in err and "pass --rejects FILE" in err
+
+
+@pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not present")
+@pytest.mark.parametrize(("name", "read"), [("mllm_demo.json", "6 items"),
+                                            ("reason_tool_use_demo_50.jsonl", "50 lines")])
+def test_real_files_that_give_no_example_exit_1_without_output(
+    tmp_path: Path, name: str, read: str
+) -> None:
+    code, summary, out, rejects = convert(tmp_path, str(CORPORA / "llamafactory" / name))
+    assert code == 1
+    assert summary["examples"] == 0 and not out.exists()
+    assert sum(summary["rejected"].values()) == int(read.split()[0]) == len(lines(rejects))
 
 
 def test_fail_on_reject_sets_exit_1(tmp_path: Path) -> None:
@@ -124,14 +174,13 @@ def test_chat_log_requires_an_assistant_and_lists_speakers(tmp_path: Path) -> No
 
 
 def test_chat_log_accounting_is_in_messages(tmp_path: Path) -> None:
-    whatsapp = sorted((CHATLOGS / "whatsapp").glob("*.txt"))[0]
-    speakers_code, _o, err = run("convert", str(whatsapp), "-o", str(tmp_path / "x.jsonl"))
-    name = err.split("speakers seen: '")[1].split("'")[0]
-    code, summary, out, rejects = convert(tmp_path, str(whatsapp), "--assistant", name, "--gap", "1d")
+    whatsapp = CHATLOGS / "whatsapp" / "android_ddmmyy.txt"
+    code, summary, out, rejects = convert(tmp_path, str(whatsapp), "--assistant", "Alice", "--gap", "1d")
     assert code == 0
     assert set(summary["read"]) == {"message"}
     assert_balanced(summary, out, rejects)
-    lints_clean(out) if summary["examples"] else None
+    assert summary["examples"] == 2
+    lints_clean(out)
 
 
 @pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not present")
