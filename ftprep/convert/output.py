@@ -2,8 +2,10 @@
 
 Every example is checked with the same record rules `lint` runs (error severity, schema
 families) before it is written; one that fails becomes a reject naming the rule, so `convert`
-cannot emit a file that lints with errors. Output is UTF-8, LF, one object per line, keys in
-construction order: the same input gives byte-identical files.
+cannot emit a file that lints with errors. For the same reason one output holds one format:
+a preference example after chat ones (or the reverse) stops the run, since lint calls a mixed
+file an error (FT123) and a fine-tuning job takes one method per file. Output is UTF-8, LF, one
+object per line, keys in construction order: the same input gives byte-identical files.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import IO, Any
 import orjson
 
 from ftprep.config import Settings
-from ftprep.convert.model import Converted, Rejected
+from ftprep.convert.model import Converted, Origin, Rejected
 from ftprep.diagnostics import Location, Severity
 from ftprep.engine import RecordChecker
 from ftprep.errors import FtprepError
@@ -80,6 +82,7 @@ def write_outcomes(
     """Stream outcomes to `out` and `rejects`, counting every unit into `summary`."""
     check = SelfCheck()
     line = 0
+    first: tuple[str, Origin] | None = None  # the format of the output, and who set it
     for outcome in outcomes:
         unit = outcome.origin.unit
         units = outcome.units if isinstance(outcome, Converted) else 1
@@ -88,11 +91,16 @@ def write_outcomes(
             raw = _dump(outcome.record)
             problems = check.problems(outcome.record, raw, line + 1, out_name)
             if not problems:
+                kind = "preference" if "input" in outcome.record else "chat"
+                if first is None:
+                    first = (kind, outcome.origin)
+                elif kind != first[0]:
+                    raise _mixed(first, (kind, outcome.origin), out_name)
                 out.write(raw)
                 line += 1
                 summary.examples += 1
                 summary.written_units[unit] += units
-                summary.formats["preference" if "input" in outcome.record else "chat"] += 1
+                summary.formats[kind] += 1
                 continue
             outcome = Rejected(outcome.origin, "invalid example: " + "; ".join(problems), outcome.record)
         summary.rejected_units[unit] += units
@@ -102,6 +110,18 @@ def write_outcomes(
                 rejects.write(_dump(reject_json(outcome)))
             except TypeError as error:  # a source value orjson cannot encode
                 raise FtprepError(f"cannot write reject from {outcome.origin}: {error}") from None
+
+
+def _mixed(first: tuple[str, Origin], later: tuple[str, Origin], out_name: str) -> FtprepError:
+    """The exit-2 error for a second format in one output, naming where each came from."""
+    (kind, origin), (other, where) = first, later
+    return FtprepError(
+        f"{out_name}: {kind} examples (first from {origin}) and {other} examples (first from "
+        f"{where}) cannot share one file",
+        hint=f"a fine-tuning job takes one format per file (lint reports a mix as FT123); convert "
+             f"them separately, e.g. `ftprep convert {origin.path} -o {kind}.jsonl` and "
+             f"`ftprep convert {where.path} -o {other}.jsonl`",
+    )
 
 
 def _reason_key(reason: str) -> str:

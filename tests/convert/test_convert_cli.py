@@ -236,3 +236,29 @@ def test_unknown_assistant_name_is_exit_2_and_leaves_no_output(tmp_path: Path) -
     assert code == 2
     assert "no messages from Nobody Here" in err and "speakers seen" in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_chat_and_preference_sources_into_one_file_are_refused(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    out.write_text("previous\n")
+    rejects = tmp_path / "rejects.jsonl"
+    code, _stdout, err = run("convert", str(TABULAR / "qa.csv"), str(TABULAR / "preference.jsonl"),
+                             "-o", str(out), "--rejects", str(rejects))
+    assert code == 2
+    assert (f"chat examples (first from {TABULAR / 'qa.csv'}, row 1) and preference examples "
+            f"(first from {TABULAR / 'preference.jsonl'}, line 1) cannot share one file") in err
+    assert "FT123" in err and "-o preference.jsonl" in err
+    assert out.read_text() == "previous\n" and not rejects.exists()
+
+
+@pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not present")
+def test_real_sft_and_dpo_demos_are_not_mixed(tmp_path: Path) -> None:
+    demos = CORPORA / "llamafactory"
+    code, summary, out, _rejects = convert(tmp_path, str(demos / "identity.json"), str(demos / "dpo_en_demo.json"))
+    assert code == 2 and "cannot share one file" in summary["error"]
+    assert not out.exists()
+    # each on its own converts and lints clean
+    for name in ("identity.json", "dpo_en_demo.json"):
+        code, summary, out, _rejects = convert(tmp_path, str(demos / name))
+        assert code == 0 and len(summary["formats"]) == 1
+        lints_clean(out)
