@@ -79,7 +79,27 @@ def test_ambiguous_dates_follow_chronology_once_per_file() -> None:
         "2024-01-03", "2024-01-04", "2024-01-09", "2024-02-01"]
     forced = read_one(FIXTURES / "ambiguous_order.txt", ChatLogOptions(date_order="day-first"))
     assert [t.time.date().isoformat() for t in forced.turns] == [  # type: ignore[union-attr]
-        "2024-01-02", "2024-03-01", "2024-04-01", "2024-09-01"]
+        "2024-03-01", "2024-04-01", "2024-09-01", "2024-01-02"]  # file order, even when it runs back
+
+
+def test_file_order_is_kept_when_the_clock_moves_back() -> None:
+    chat = read_one(FIXTURES / "clock_back.txt")
+    assert [speaker for speaker, _text in pairs(chat)] == ["Bob", "Ann", "Bob", "Ann"]
+    assert chat.turns[1].time < chat.turns[0].time  # type: ignore[operator]  # DST: 02:50, then 02:05
+
+
+WHATSTK = CORPORA / "realworld" / "whatstk"
+
+
+@pytest.mark.skipif(not WHATSTK.exists(), reason="needs ../shared/corpora (not in a user's clone)")
+def test_whatstk_example_12h_keeps_who_answers_whom() -> None:
+    chat = read_one(WHATSTK / "example-12h.txt")
+    lines = (WHATSTK / "example-12h.txt").read_text(encoding="utf-8").splitlines()
+    in_file = [line.split(" - ", 1)[1].split(": ", 1)[0] for line in lines if ": " in line.split(" - ", 1)[1]]
+    assert [speaker for speaker, _text in pairs(chat)] == in_file
+    texts = [text for _speaker, text in pairs(chat)]
+    question = texts.index("Kids, shall I design a smart poke-ball?")  # written at 11:45 PM...
+    assert pairs(chat)[question + 1] == ("Ash Ketchum", "I don't mind Prof. I quitted capturing pokemon.")  # ...answered at 6:45 PM
 
 
 def test_day_first_decided_by_one_late_line(tmp_path: Path) -> None:

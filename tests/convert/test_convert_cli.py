@@ -262,3 +262,14 @@ def test_real_sft_and_dpo_demos_are_not_mixed(tmp_path: Path) -> None:
         code, summary, out, _rejects = convert(tmp_path, str(demos / name))
         assert code == 0 and len(summary["formats"]) == 1
         lints_clean(out)
+
+
+def test_whatsapp_answer_written_before_the_clock_went_back_stays_an_answer(tmp_path: Path) -> None:
+    code, summary, out, rejects = convert(tmp_path, str(CHATLOGS / "whatsapp" / "clock_back.txt"),
+                                          "--assistant", "Ann", "--gap", "1h")
+    assert code == 0
+    assert_balanced(summary, out, rejects)
+    (example,) = lines(out)
+    assert [(m["role"], m["content"]) for m in example["messages"]] == [
+        ("user", "Are you still up?"), ("assistant", "Yes, the clocks just went back an hour"),
+        ("user", "So it is 2am twice tonight"), ("assistant", "Exactly, sleep well")]

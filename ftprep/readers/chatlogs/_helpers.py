@@ -293,8 +293,9 @@ def from_iso(value: Any) -> datetime | None:
 def in_time_order(turns: list[Turn]) -> list[Turn]:
     """Turns sorted by time (stable), with one kind of datetime across the conversation.
 
-    Exporters write messages in time order almost always; sorting fixes the rare out-of-order
-    line. Mixed aware/naive times (a Telegram chat with and without `date_unixtime`) cannot be
+    For exporters whose times come from a server clock (Discord, Telegram): they write messages
+    in time order almost always, and sorting fixes the rare out-of-order one. WhatsApp times come
+    from the phone's clock, which moves back, so its reader keeps file order instead. Mixed aware/naive times (a Telegram chat with and without `date_unixtime`) cannot be
     compared, so aware ones become naive UTC. Turns without a time keep file order.
     """
     kinds = {t.time.tzinfo is not None for t in turns if t.time is not None}

@@ -7,6 +7,10 @@ parts, with or without zero padding. The day/month order is decided once per fil
 number above 12 means day-first, a second above 12 month-first; when no date settles it, the
 order that keeps the chat chronological wins (day-first on a tie).
 
+Messages keep file order, never re-sorted by time: the timestamps come from the phone's clock,
+which moves back (daylight saving time, travel, a wrong device clock), while the file holds the
+order the chat showed, so it says who answered whom.
+
 A line that does not start with a timestamp continues the message above it. A timestamped line
 without `Name: ` (Android), or whose text starts with U+200E (iOS writes events under the group
 name that way), is a system event: group created, member added, calls, the encryption notice.
@@ -32,7 +36,6 @@ from ftprep.readers.chatlogs._helpers import (
     ChatLogOptions,
     count,
     decode_text,
-    in_time_order,
     is_zip,
     open_zip,
     read_bytes,
@@ -189,7 +192,7 @@ def parse(text: str, where: str, title: str, options: ChatLogOptions = DEFAULT_O
         else:
             turns.append(Turn(speaker, text, when))  # type: ignore[arg-type]
     if turns:
-        yield Conversation(origin, in_time_order(turns), title)
+        yield Conversation(origin, turns, title)
     else:
         yield Rejected(origin, f"chat has no messages with text ({count(events, 'system event')}"
                                f" and {count(media, 'media or deleted message')} dropped)")
