@@ -17,8 +17,9 @@ import orjson
 
 from ftprep.convert.conversations import parse_gap
 from ftprep.convert.layouts import ConvertOptions, layout_names, parse_mapping
-from ftprep.convert.output import ConvertSummary, write_outcomes
+from ftprep.convert.output import write_outcomes
 from ftprep.convert.pipeline import ConvertRequest, InputNote, convert_sources
+from ftprep.convert.summary import ConvertSummary
 from ftprep.errors import EXIT_CLEAN, EXIT_PROBLEMS, FtprepError
 from ftprep.readers.chatlogs import NAMES as LOG_NAMES
 from ftprep.readers.chatlogs import ChatLogOptions
@@ -133,9 +134,8 @@ def _explain_nothing_written(summary: ConvertSummary, out_name: str, existed: bo
         kept = f"{out_name} was not written" + (" (the existing file is unchanged)" if existed else "")
     click.echo(f"ftprep: error: no examples written: {what}; {kept}", err=True)
     if summary.reasons:
-        reason, count = summary.reasons.most_common(1)[0]
-        where = f"see {rejects}" if rejects else "pass --rejects FILE to see each record and its reason"
-        click.echo(f"  hint: most common reason ({count:,}): {reason}; {where}", err=True)
+        where = f"see {rejects}" if rejects else "pass --rejects FILE to keep them"
+        click.echo(f"  hint: the reasons are listed above; {where} with each record", err=True)
 
 
 def _maybe_atomic(path: Path | None) -> AbstractContextManager[IO[bytes] | None]:
@@ -150,30 +150,11 @@ def _render_summary(
         document = {
             "version": 1,
             "inputs": [{"path": n.path, "kind": n.kind, "notes": n.notes} for n in notes],
-            "read": dict(summary.read), "written": dict(summary.written_units),
-            "rejected": dict(summary.rejected_units), "examples": summary.examples,
-            "formats": dict(summary.formats), "reasons": dict(summary.reasons.most_common()),
-            "balanced": summary.balanced, "output": out_name,
-            "rejects": str(rejects) if rejects else None,
+            **summary.as_json(), "output": out_name, "rejects": str(rejects) if rejects else None,
         }
         click.echo(orjson.dumps(document, option=orjson.OPT_SORT_KEYS).decode(), err=True)
         return
-    def echo(text: str) -> None:
-        click.echo(text, err=True)
-
     for note in notes:
-        echo(f"{note.path}: {note.kind}" + "".join(f"\n  {n}" for n in note.notes))
-    for unit in sorted(summary.read):
-        read, written = summary.read[unit], summary.written_units[unit]
-        rejected = summary.rejected_units[unit]
-        echo(f"read {read:,} {unit}{'' if read == 1 else 's'}: {written:,} written + {rejected:,} rejected")
-    kinds = ", ".join(f"{n:,} {k}" for k, n in sorted(summary.formats.items()))
-    noun = "example" if summary.examples == 1 else "examples"
-    echo(f"wrote {summary.examples:,} {noun} to {out_name}" + (f" ({kinds})" if kinds else ""))
-    if summary.reasons:
-        where = f" (details in {rejects})" if rejects else " (pass --rejects FILE to keep them)"
-        echo("rejected" + where + ":")
-        for reason, count in summary.reasons.most_common():
-            echo(f"  {count:>7,}  {reason}")
-    if not summary.balanced:  # a bug, not a user error: say so loudly
-        echo("ftprep: internal error: read != written + rejected; please report this")
+        click.echo(f"{note.path}: {note.kind}" + "".join(f"\n  {n}" for n in note.notes), err=True)
+    for line in summary.text_lines(out_name, str(rejects) if rejects else None):
+        click.echo(line, err=True)

@@ -10,15 +10,14 @@ object per line, keys in construction order: the same input gives byte-identical
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import IO, Any
 
 import orjson
 
 from ftprep.config import Settings
 from ftprep.convert.model import Converted, Origin, Rejected
+from ftprep.convert.summary import ConvertSummary
 from ftprep.diagnostics import Location, Severity
 from ftprep.engine import RecordChecker
 from ftprep.errors import FtprepError
@@ -26,24 +25,6 @@ from ftprep.record import Record
 from ftprep.selection import active_rules
 
 SELF_CHECK_FAMILIES = ("FT1",)
-
-
-@dataclass
-class ConvertSummary:
-    """The accounting `convert` prints: units read = written + rejected, per unit kind."""
-
-    read: Counter[str] = field(default_factory=Counter)  # unit -> count
-    written_units: Counter[str] = field(default_factory=Counter)
-    rejected_units: Counter[str] = field(default_factory=Counter)
-    examples: int = 0
-    reasons: Counter[str] = field(default_factory=Counter)
-    formats: Counter[str] = field(default_factory=Counter)
-
-    @property
-    def balanced(self) -> bool:
-        return all(
-            self.read[unit] == self.written_units[unit] + self.rejected_units[unit] for unit in self.read
-        )
 
 
 class SelfCheck:
@@ -104,7 +85,7 @@ def write_outcomes(
                 continue
             outcome = Rejected(outcome.origin, "invalid example: " + "; ".join(problems), outcome.record)
         summary.rejected_units[unit] += units
-        summary.reasons[_reason_key(outcome.reason)] += 1
+        summary.reasons.add(outcome.reason)
         if rejects is not None:
             try:
                 rejects.write(_dump(reject_json(outcome)))
@@ -122,8 +103,3 @@ def _mixed(first: tuple[str, Origin], later: tuple[str, Origin], out_name: str) 
              f"them separately, e.g. `ftprep convert {origin.path} -o {kind}.jsonl` and "
              f"`ftprep convert {where.path} -o {other}.jsonl`",
     )
-
-
-def _reason_key(reason: str) -> str:
-    """Group reasons for the summary: drop per-record details after a colon."""
-    return reason.split(":", 1)[0] if ": " in reason else reason

@@ -133,7 +133,7 @@ def test_all_rejected_exits_1_keeps_the_old_output_and_writes_the_rejects(tmp_pa
     assert "read 2 items: 0 written + 2 rejected" in err
     assert f"ftprep: error: no examples written: all 2 items read were rejected; {out} was not " \
            "written (the existing file is unchanged)" in err
-    assert "local image" in err and f"see {rejects}" in err
+    assert "2  /images lists local image files, which chat JSONL cannot carry" in err and f"see {rejects}" in err
     assert stdout == ""
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mllm.json", "out.jsonl", "rejects.jsonl"]
 
@@ -143,7 +143,7 @@ def test_all_rejected_to_stdout_exits_1_with_nothing_on_stdout(tmp_path: Path) -
     source.write_text(json.dumps(LOCAL_IMAGES), encoding="utf-8")
     code, stdout, err = run("convert", str(source))
     assert code == 1 and stdout == ""
-    assert "no examples written" in err and "pass --rejects FILE" in err
+    assert "no examples written" in err and "pass --rejects FILE to keep them" in err
 
 
 @pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not present")
@@ -156,6 +156,10 @@ def test_real_files_that_give_no_example_exit_1_without_output(
     assert code == 1
     assert summary["examples"] == 0 and not out.exists()
     assert sum(summary["rejected"].values()) == int(read.split()[0]) == len(lines(rejects))
+    expected = {"mllm_demo.json": "/images lists local image files, which chat JSONL cannot carry",
+                "reason_tool_use_demo_50.jsonl": "/messages/2/content/0: 'reasoning' content parts "
+                                                 "cannot be written to chat fine-tuning data"}
+    assert summary["reasons"] == {expected[name]: int(read.split()[0])}
 
 
 def test_fail_on_reject_sets_exit_1(tmp_path: Path) -> None:
@@ -273,3 +277,21 @@ def test_whatsapp_answer_written_before_the_clock_went_back_stays_an_answer(tmp_
     assert [(m["role"], m["content"]) for m in example["messages"]] == [
         ("user", "Are you still up?"), ("assistant", "Yes, the clocks just went back an hour"),
         ("user", "So it is 2am twice tonight"), ("assistant", "Exactly, sleep well")]
+
+
+def test_reject_reasons_on_stderr_are_shown_in_full(tmp_path: Path) -> None:
+    reasoning = {"role": "assistant", "content": [{"type": "reasoning", "value": "think"},
+                                                  {"type": "text", "value": "hello"}]}
+    records = [
+        {"messages": [{"role": "user", "content": "hi"}, reasoning]},
+        {"messages": [{"role": "system", "content": "s"}, {"role": "user", "content": "hi"}, reasoning]},
+        {"messages": [{"role": "user", "content": "only a question"}]},
+        {"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]},
+    ]
+    source = tmp_path / "v1.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    code, _stdout, err = run("convert", str(source), "-o", str(tmp_path / "out.jsonl"))
+    assert code == 0
+    assert ("      2  /messages/*/content/0: 'reasoning' content parts cannot be written to chat "
+            "fine-tuning data\n") in err
+    assert "      1  invalid example: FT106 no assistant message among 1 message\n" in err

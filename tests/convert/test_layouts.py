@@ -283,7 +283,7 @@ def test_openai_chat_passthrough_and_normalisation() -> None:
         ),
         (
             {"messages": [user("x"), assistant("y")], "images": ["a.jpg"]},
-            "record refers to local images files, which chat JSONL cannot carry",
+            "/images lists local image files, which chat JSONL cannot carry",
         ),
         (
             {"messages": [user("x"), assistant("y")], "tools": "not json"},

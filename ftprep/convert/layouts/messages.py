@@ -29,7 +29,7 @@ def check_label(fields: dict[str, Any]) -> None:
 def check_media(fields: dict[str, Any]) -> None:
     for key in MEDIA_KEYS:
         if fields.get(key):
-            raise RecordError(f"record refers to local {key} files, which chat JSONL cannot carry")
+            raise RecordError(f"/{key} lists local {key[:-1]} files, which chat JSONL cannot carry")
 
 
 def chat_record(

@@ -1,0 +1,123 @@
+"""The accounting `convert` reports: units read = written + rejected, and why records were rejected.
+
+Reasons are shown in full. Records that differ only in where the problem sits (the array
+indices of a JSON pointer such as `/messages/2/content/0`) share one line, with `*` for the
+indices that differ among them, so 10,000 rows with one defect read as one line, not 10,000.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+# A JSON pointer inside a reason: starts at a word boundary with "/" and has a numeric segment.
+_POINTER = re.compile(r"(?<![\w/])/[^\s:;,()]*")
+_INDEX = re.compile(r"(?<=/)\d+(?=/|$)")
+SHOWN_REASONS = 12  # the text summary lists this many reason lines; JSON lists them all
+
+
+def reason_group(reason: str) -> str:
+    """The reason with every array index of its JSON pointers as `*`."""
+    return _POINTER.sub(lambda m: _INDEX.sub("*", m.group(0)), reason)
+
+
+def _indices(reason: str) -> list[str]:
+    return [i for m in _POINTER.finditer(reason) for i in _INDEX.findall(m.group(0))]
+
+
+@dataclass
+class _Group:
+    first: str  # the first reason seen in this group
+    indices: list[str | None]  # its pointer indices; None where later reasons differ
+    count: int = 0
+
+    def shown(self) -> str:
+        values = iter(self.indices)
+
+        def pointer(match: re.Match[str]) -> str:
+            return _INDEX.sub(lambda _m: next(values) or "*", match.group(0))
+
+        return _POINTER.sub(pointer, self.first)
+
+
+@dataclass
+class ReasonCounts:
+    """Counts per reason group; an index shows as `*` only where the group's reasons differ."""
+
+    groups: dict[str, _Group] = field(default_factory=dict)
+
+    def add(self, reason: str, units: int = 1) -> None:
+        key = reason_group(reason)
+        group = self.groups.get(key)
+        if group is None:
+            group = self.groups[key] = _Group(reason, list(_indices(reason)))
+        elif reason != group.first:
+            group.indices = [a if a == b else None for a, b in zip(group.indices, _indices(reason))]
+        group.count += units
+
+    def most_common(self) -> list[tuple[str, int]]:
+        """(reason as shown, count), the most frequent first, ties in first-seen order."""
+        ranked = sorted(enumerate(self.groups.values()), key=lambda item: (-item[1].count, item[0]))
+        return [(group.shown(), group.count) for _i, group in ranked]
+
+    def __bool__(self) -> bool:
+        return bool(self.groups)
+
+
+@dataclass
+class ConvertSummary:
+    """The accounting `convert` prints: units read = written + rejected, per unit kind."""
+
+    read: Counter[str] = field(default_factory=Counter)  # unit -> count
+    written_units: Counter[str] = field(default_factory=Counter)
+    rejected_units: Counter[str] = field(default_factory=Counter)
+    examples: int = 0
+    reasons: ReasonCounts = field(default_factory=ReasonCounts)
+    formats: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def balanced(self) -> bool:
+        return all(
+            self.read[unit] == self.written_units[unit] + self.rejected_units[unit] for unit in self.read
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "read": dict(self.read), "written": dict(self.written_units),
+            "rejected": dict(self.rejected_units), "examples": self.examples,
+            "formats": dict(self.formats), "reasons": dict(self.reasons.most_common()),
+            "balanced": self.balanced,
+        }
+
+    def text_lines(self, out_name: str, rejects: str | None) -> list[str]:
+        """The summary as the lines `convert` prints on stderr."""
+        lines: list[str] = []
+        for unit in sorted(self.read):
+            read, written = self.read[unit], self.written_units[unit]
+            rejected = self.rejected_units[unit]
+            lines.append(f"read {read:,} {plural(unit, read)}: {written:,} written + {rejected:,} rejected")
+        kinds = ", ".join(f"{n:,} {k}" for k, n in sorted(self.formats.items()))
+        lines.append(f"wrote {self.examples:,} {plural('example', self.examples)} to {out_name}"
+                     + (f" ({kinds})" if kinds else ""))
+        if self.reasons:
+            where = f" (details in {rejects})" if rejects else " (pass --rejects FILE to keep them)"
+            lines.append("rejected" + where + ":")
+            lines += _reason_lines(self.reasons.most_common(), rejects)
+        if not self.balanced:  # a bug, not a user error: say so loudly
+            lines.append("ftprep: internal error: read != written + rejected; please report this")
+        return lines
+
+
+def _reason_lines(ranked: list[tuple[str, int]], rejects: str | None) -> list[str]:
+    lines = [f"  {count:>7,}  {reason}" for reason, count in ranked[:SHOWN_REASONS]]
+    rest = ranked[SHOWN_REASONS:]
+    if rest:
+        where = f"see {rejects}" if rejects else "pass --rejects FILE to see them"
+        lines.append(f"  {sum(n for _r, n in rest):>7,}  for {len(rest):,} other reasons ({where})")
+    return lines
+
+
+def plural(noun: str, count: int) -> str:
+    return noun if count == 1 else noun + "s"
