@@ -35,8 +35,8 @@ def run_context(settings: Settings) -> RunContext:
     notes: list[str] = []
     if model is not None:
         encoding = model.encoding
-        if model.status != "active":
-            notes.append(f"{model.id}: {model.status}. {provider.status_note}".strip())
+        if model.shutdown is not None:
+            notes.append(f"{model.id} shuts down on {model.shutdown.date} ({model.shutdown.source})")
     elif name is not None:
         known = [m.id for m in provider.model] + [a for m in provider.model for a in m.aliases]
         hint = closest(name, known)

@@ -7,17 +7,21 @@ examples x epochs within [100, 25000] and epochs within [1, 25].
 
 from __future__ import annotations
 
+import datetime
+import io
 from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
+from pydantic import ValidationError
 
 from ftprep.config import Settings
 from ftprep.estimate import Estimate, default_epochs, estimate
 from ftprep.linting import lint_job
-from ftprep.providers.profile import EpochHeuristic, load_provider
+from ftprep.providers.profile import EpochHeuristic, Price, load_provider
 from ftprep.readers.jsonl import Source
+from ftprep.reporters.text import TextReporter
 
 OPENAI = load_provider("openai")
 
@@ -98,11 +102,57 @@ def test_cost_is_billed_tokens_times_epochs_times_price() -> None:
     )
 
 
-@pytest.mark.parametrize("name", ["gpt-4.1-mini", "gpt-4.1", "gpt-3.5-turbo"])
-def test_unknown_price_stays_unknown(name: str) -> None:
-    est = estimate(100, 50_000, model(name), model(name).id, HEURISTIC, None)
+# OpenAI's training prices per 1M tokens: ../shared/reference/PROVIDERS.md, "Training prices per
+# 1M training tokens (trusted, 2026-11-29)", three captures of OpenAI's own pricing pages.
+OPENAI_TRAINING_PRICES = [
+    ("gpt-4.1", "gpt-4.1-2025-04-14", 25.00),
+    ("gpt-4.1-mini", "gpt-4.1-mini-2025-04-14", 5.00),
+    ("gpt-4.1-nano", "gpt-4.1-nano-2025-04-14", 1.50),
+    ("gpt-4o", "gpt-4o-2024-08-06", 25.00),
+    ("gpt-4o-mini", "gpt-4o-mini-2024-07-18", 3.00),
+    ("gpt-3.5-turbo", "gpt-3.5-turbo-0125", 8.00),
+]
+
+
+@pytest.mark.parametrize(("alias", "model_id", "price"), OPENAI_TRAINING_PRICES)
+def test_every_openai_model_has_openais_own_dated_price(alias: str, model_id: str, price: float) -> None:
+    found = model(alias)
+    assert found.id == model_id
+    assert found.price is not None, f"{model_id} has no price"
+    assert found.price.training_per_1m_tokens == price
+    assert found.price.as_of == datetime.date(2026, 11, 29)
+    assert found.price.source.startswith("developers.openai.com/api/docs/pricing")
+    assert "secondary" not in found.price.source
+
+
+def test_a_price_needs_a_date_and_a_source() -> None:
+    with pytest.raises(ValidationError):
+        Price.model_validate({"training_per_1m_tokens": 5.0, "source": "x"})
+    with pytest.raises(ValidationError):
+        Price.model_validate({"training_per_1m_tokens": 5.0, "as_of": "2026", "source": "x"})
+    with pytest.raises(ValidationError):
+        Price.model_validate({"training_per_1m_tokens": 5.0, "as_of": "2026-11-29", "source": ""})
+
+
+def test_unknown_price_stays_unknown() -> None:
+    unpriced = model("gpt-4.1-mini").model_copy(update={"price": None})
+    est = estimate(100, 50_000, unpriced, unpriced.id, HEURISTIC, None)
     assert est.price is None and est.cost is None
     assert est.billed_tokens == 150_000, "billed tokens are still known"
+
+
+def test_the_readme_example_is_priced(tmp_path: Path) -> None:
+    """`ftprep lint sample_data/support_chat.jsonl --model gpt-4.1-mini`, the README's example."""
+    sample = Path(__file__).parents[1] / "sample_data" / "support_chat.jsonl"
+    job = lint_job(Settings.model_validate({"model": "gpt-4.1-mini"}), [Source(str(sample))])
+    list(job.diagnostics())
+    est = job.report().estimate
+    assert est.billed_tokens is not None and est.billed_tokens > 0
+    assert est.cost == pytest.approx(est.billed_tokens / 1e6 * 5.00)
+    buffer = io.StringIO()
+    TextReporter(buffer).finish(job.report())
+    assert (f"cost           ${est.cost:,.2f} at $5.00 per 1M training tokens (as of 2026-11-29; "
+            "developers.openai.com/api/docs/pricing, fine-tuning table)") in buffer.getvalue()
 
 
 def test_no_model_and_no_heuristic() -> None:

@@ -1,11 +1,13 @@
 """Provider profiles: per-model tokenizer, per-example limit, example minimums, dated prices.
 
 Profiles are data (`rules/providers/<id>.toml`), validated here so a typo in a profile is an
-error naming the file and key, not a silent default.
+error naming the file and key, not a silent default. Every price and every date carries its
+source, so a report can say where a number comes from.
 """
 
 from __future__ import annotations
 
+import datetime
 import tomllib
 from functools import cache
 
@@ -20,9 +22,18 @@ class _Strict(BaseModel):
 
 
 class Price(_Strict):
+    """US dollars per 1M training tokens, with the day it was read and where."""
+
     training_per_1m_tokens: float = Field(gt=0)
-    as_of: str
-    source: str
+    as_of: datetime.date
+    source: str = Field(min_length=1)
+
+
+class DatedFact(_Strict):
+    """A day something happens (a shutdown, the end of new jobs) and who says so."""
+
+    date: datetime.date
+    source: str = Field(min_length=1)
 
 
 class ModelProfile(_Strict):
@@ -31,7 +42,7 @@ class ModelProfile(_Strict):
     encoding: str
     max_tokens_per_example: int = Field(gt=0)
     methods: tuple[str, ...] = ()
-    status: str = "active"
+    shutdown: DatedFact | None = None  # the base model and its fine-tunes stop working
     price: Price | None = None
 
 
@@ -52,7 +63,7 @@ class ProviderProfile(_Strict):
     min_examples: int = 1
     recommended_examples: int | None = None
     formats: tuple[str, ...] = ("chat",)
-    status_note: str = ""
+    no_new_jobs_from: DatedFact | None = None  # the first day the provider creates no job
     epochs: EpochHeuristic | None = None
     encodings: dict[str, str] = {}
     model: tuple[ModelProfile, ...] = ()
