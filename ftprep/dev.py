@@ -10,7 +10,7 @@ import re
 import sys
 from pathlib import Path
 
-FAMILIES = {"0": "file", "1": "schema", "2": "tokens", "3": "dataset"}
+FAMILIES = {"0": "file", "1": "schema", "2": "tokens", "3": "dataset", "5": "provider"}
 ROOT = Path(__file__).resolve().parent
 TESTS = ROOT.parent / "tests" / "rules" / "cases"
 
@@ -58,8 +58,8 @@ pass = true
 def new_rule(code: str, name: str) -> list[Path]:
     """Write the module and case file for a new rule; refuse to overwrite anything."""
     code = code.upper()
-    if not re.fullmatch(r"FT[0-3]\d\d", code):
-        raise ValueError(f"{code!r}: a rule code is FT followed by three digits, family 0-3")
+    if not re.fullmatch(r"FT[01235]\d\d", code):
+        raise ValueError(f"{code!r}: a rule code is FT followed by three digits, family 0-3 or 5")
     if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name) or name.startswith(("no-", "disallow-")):
         raise ValueError(f"{name!r}: use kebab-case that names the problem (not no-/disallow-)")
     taken = sorted(ROOT.glob(f"checks/*/{code.lower()}_*.py"))

@@ -72,7 +72,9 @@ class Finding:
     """What a rule yields: a pointer into the record and a message; the engine adds the rest.
 
     `column` is for line rules that know a position in the raw bytes; `location` is for dataset
-    rules, which report after the record is gone and so must say where themselves.
+    rules, which report after the record is gone and so must say where themselves. `severity` is
+    for a rule that grades what it finds (FT501: an error once a date has passed, a warning close
+    to it); None means the rule's severity, and a severity set in the configuration always wins.
     """
 
     pointer: str
@@ -80,10 +82,14 @@ class Finding:
     column: int | None = None
     location: Location | None = None
     related: tuple[Location, ...] = ()
+    severity: Severity | None = None
 
     @classmethod
-    def at(cls, location: Location, message: str, related: tuple[Location, ...] = ()) -> Finding:
-        return cls(location.pointer, message, location=location, related=related)
+    def at(
+        cls, location: Location, message: str, related: tuple[Location, ...] = (),
+        severity: Severity | None = None,
+    ) -> Finding:
+        return cls(location.pointer, message, location=location, related=related, severity=severity)
 
 
 @dataclass(frozen=True, slots=True)

@@ -273,7 +273,7 @@ class Engine:
         if self.ignores.ignored(location.path, active.rule):
             return
         diagnostic = Diagnostic(
-            spec.code, spec.name, active.severity, finding.message, location, spec.fix,
+            spec.code, spec.name, active.severity_of(finding), finding.message, location, spec.fix,
             finding.related,
         )
         self.summary.count(diagnostic)

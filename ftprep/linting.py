@@ -34,9 +34,7 @@ def run_context(settings: Settings) -> RunContext:
     encoding = DEFAULT_ENCODING
     notes: list[str] = []
     if model is not None:
-        encoding = model.encoding
-        if model.shutdown is not None:
-            notes.append(f"{model.id} shuts down on {model.shutdown.date} ({model.shutdown.source})")
+        encoding = model.encoding  # its shutdown and the provider's last day: rule FT501
     elif name is not None:
         known = [m.id for m in provider.model] + [a for m in provider.model for a in m.aliases]
         hint = closest(name, known)

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ftprep.config import Settings
-from ftprep.diagnostics import Severity
+from ftprep.diagnostics import Finding, Severity
 from ftprep.errors import ConfigError
 from ftprep.registry import Rule, Status, all_rules, is_known_selector, matches
 from ftprep.suggest import closest
@@ -21,15 +21,26 @@ from ftprep.suggest import closest
 
 @dataclass(frozen=True)
 class ActiveRule:
-    """A selected rule with its effective severity and validated options."""
+    """A selected rule with its effective severity and validated options.
+
+    `configured` says the severity was set in the configuration, which beats the grade a rule
+    gives a finding (`Finding.severity`).
+    """
 
     rule: Rule
     severity: Severity
     options: BaseModel | None
+    configured: bool = False
 
     @property
     def code(self) -> str:
         return self.rule.spec.code
+
+    def severity_of(self, finding: Finding) -> Severity:
+        """The severity a finding is reported at."""
+        if finding.severity is None or self.configured:
+            return self.severity
+        return finding.severity
 
 
 def _check_selectors(selectors: tuple[str, ...], where: str, rules: tuple[Rule, ...]) -> None:
@@ -80,8 +91,9 @@ def active_rules(settings: Settings) -> list[ActiveRule]:
         if not wanted or any(matches(rule.spec, s) for s in settings.ignore):
             continue
         config = settings.rules.get(rule.code) or settings.rules.get(rule.spec.name)
+        configured = config is not None and config.severity is not None
         severity = config.severity if config and config.severity else rule.spec.severity
-        chosen.append(ActiveRule(rule, severity, _options(rule, settings)))
+        chosen.append(ActiveRule(rule, severity, _options(rule, settings), configured))
     return chosen
 
 

@@ -1,0 +1,1 @@
+"""FT5xx: what the chosen provider or model accepts, and until when."""
