@@ -1,8 +1,8 @@
 """`ftprep convert`: tabular, JSON and chat-log sources to chat fine-tuning JSONL.
 
 Output goes to `-o FILE` (atomically) or stdout; rejects to `--rejects FILE`; the summary,
-which always balances read = written + rejected, goes to stderr. A run that writes no example
-exits 1 and leaves `-o FILE` as it was: an empty training file is never a success.
+which always balances read = written + rejected + skipped, goes to stderr. A run that writes no
+example exits 1 and leaves `-o FILE` as it was: an empty training file is never a success.
 """
 
 from __future__ import annotations
@@ -77,7 +77,8 @@ def convert(
 
     Layouts are detected (prompt/completion, Alpaca, ShareGPT, chat messages, preference pairs)
     or mapped with --map. Chat logs: ChatGPT export, Slack export, DiscordChatExporter JSON,
-    Telegram result.json, WhatsApp .txt. Every source record is written or rejected.
+    Telegram result.json, WhatsApp .txt. Every source unit is written, rejected or skipped,
+    each with its reason; writing no example at all exits 1.
     """
     if not sources:
         raise FtprepError("no input given", "pass files, folders, or - for stdin")

@@ -63,7 +63,9 @@ def _segments(turns: list[tuple[int, Turn]], gap: timedelta | None) -> Iterator[
 
 
 def _role(turn: Turn, options: LogOptions) -> str:
-    return "assistant" if turn.speaker in options.assistant else "user"
+    if turn.speaker in options.assistant or not options.assistant.isdisjoint(turn.aliases):
+        return "assistant"
+    return "user"
 
 
 def _merge(turns: list[Turn], role: str) -> str:

@@ -44,11 +44,17 @@ class SourceRecord:
 
 @dataclass(frozen=True, slots=True)
 class Turn:
-    """One message of a chat log, after the exporter's format is gone."""
+    """One message of a chat log, after the exporter's format is gone.
+
+    `speaker` is the name the chat showed; `aliases` are other names the same person has in the
+    export (a Discord account name under a server nickname, a Slack bot's id), so `--assistant`
+    may name either.
+    """
 
     speaker: str
     text: str
     time: datetime | None = None
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -62,11 +68,28 @@ class Conversation:
 
 @dataclass(frozen=True, slots=True)
 class Rejected:
-    """A source record that could not become a training example, and why (never silent)."""
+    """A source record that could not become a training example, and why (never silent).
+
+    `units` is how many source units it stands for, when one reject covers several (a WhatsApp
+    file whose dates cannot be read rejects all its messages at once).
+    """
 
     origin: Origin
     reason: str
     source: Any = None  # the offending record, JSON-serialisable, for the rejects file
+    units: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """Source units that are deliberately not training text, and why: a chat's join and leave
+    events, a sticker or a file without text, a blank line. Counted by reason, not written to
+    the rejects file (nothing is wrong with them), so read = written + rejected + skipped.
+    """
+
+    origin: Origin
+    reason: str
+    units: int = 1
 
 
 @dataclass(slots=True)

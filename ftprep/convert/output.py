@@ -16,7 +16,7 @@ from typing import IO, Any
 import orjson
 
 from ftprep.config import Settings
-from ftprep.convert.model import Converted, Origin, Rejected
+from ftprep.convert.model import Converted, Origin, Rejected, Skipped
 from ftprep.convert.summary import ConvertSummary
 from ftprep.diagnostics import Location, Severity
 from ftprep.engine import RecordChecker
@@ -53,11 +53,14 @@ def _dump(value: Any) -> bytes:
 
 
 def reject_json(rejected: Rejected) -> dict[str, Any]:
-    return {"origin": rejected.origin.as_json(), "reason": rejected.reason, "source": rejected.source}
+    document = {"origin": rejected.origin.as_json(), "reason": rejected.reason, "source": rejected.source}
+    if rejected.units != 1:
+        document["units"] = rejected.units
+    return document
 
 
 def write_outcomes(
-    outcomes: Iterable[Converted | Rejected], out: IO[bytes], rejects: IO[bytes] | None,
+    outcomes: Iterable[Converted | Rejected | Skipped], out: IO[bytes], rejects: IO[bytes] | None,
     summary: ConvertSummary, out_name: str,
 ) -> None:
     """Stream outcomes to `out` and `rejects`, counting every unit into `summary`."""
@@ -66,8 +69,12 @@ def write_outcomes(
     first: tuple[str, Origin] | None = None  # the format of the output, and who set it
     for outcome in outcomes:
         unit = outcome.origin.unit
-        units = outcome.units if isinstance(outcome, Converted) else 1
+        units = outcome.units
         summary.read[unit] += units
+        if isinstance(outcome, Skipped):
+            summary.skipped_units[unit] += units
+            summary.skip_reasons.add(outcome.reason, units)
+            continue
         if isinstance(outcome, Converted):
             raw = _dump(outcome.record)
             problems = check.problems(outcome.record, raw, line + 1, out_name)
@@ -83,9 +90,10 @@ def write_outcomes(
                 summary.written_units[unit] += units
                 summary.formats[kind] += 1
                 continue
-            outcome = Rejected(outcome.origin, "invalid example: " + "; ".join(problems), outcome.record)
+            outcome = Rejected(outcome.origin, "invalid example: " + "; ".join(problems), outcome.record,
+                               units)
         summary.rejected_units[unit] += units
-        summary.reasons.add(outcome.reason)
+        summary.reasons.add(outcome.reason, units)
         if rejects is not None:
             try:
                 rejects.write(_dump(reject_json(outcome)))

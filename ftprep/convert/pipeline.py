@@ -17,7 +17,7 @@ from types import ModuleType
 
 from ftprep.convert.conversations import LogOptions, conversation_examples
 from ftprep.convert.layouts import ConvertOptions, RecordConverter
-from ftprep.convert.model import Conversation, Converted, Rejected
+from ftprep.convert.model import Conversation, Converted, Origin, Rejected, Skipped
 from ftprep.errors import FtprepError
 from ftprep.readers.chatlogs import NAMES as LOG_NAMES
 from ftprep.readers.chatlogs import ChatLogOptions, reader_named, sniff_reader
@@ -104,7 +104,9 @@ def _no_assistant_error(reader: ModuleType, path: str, names: frozenset[str], se
     )
 
 
-def convert_sources(request: ConvertRequest, notes: list[InputNote]) -> Iterator[Converted | Rejected]:
+def convert_sources(
+    request: ConvertRequest, notes: list[InputNote]
+) -> Iterator[Converted | Rejected | Skipped]:
     """Every outcome of every input, in input order."""
     for path in expand(request.paths, request.layout):
         reader = _log_reader(path, request.layout)
@@ -113,15 +115,17 @@ def convert_sources(request: ConvertRequest, notes: list[InputNote]) -> Iterator
             notes.append(InputNote(path, reader.NAME, [f"assistant: {', '.join(sorted(assistant))}"]))
             options = LogOptions(assistant, request.gap, request.system)
             seen: Counter[str] = Counter()
+            names: set[str] = set()  # speakers and their aliases, which --assistant may name
             for item in reader.read(path, request.log):
                 if isinstance(item, Conversation):
                     seen.update(turn.speaker for turn in item.turns)
+                    names.update(alias for turn in item.turns for alias in turn.aliases)
                     yield from conversation_examples(item, options)
                 else:
                     yield item
             # Checked in the same pass (the output is written atomically, so raising here
             # leaves nothing behind) rather than by reading the whole export twice.
-            if request.assistant and not assistant & seen.keys():
+            if request.assistant and assistant.isdisjoint(names | seen.keys()):
                 raise _no_assistant_error(reader, path, assistant, seen)
             continue
         stats = ReadStats(path)
@@ -140,4 +144,5 @@ def convert_sources(request: ConvertRequest, notes: list[InputNote]) -> Iterator
             note.notes += [f"layout: {layout.name}", *layout.notes]
         note.notes += stats.notes
         if stats.blank:
-            note.notes.append(f"{stats.blank} blank rows skipped")
+            unit = "line" if stats.kind == "jsonl" else "row"
+            yield Skipped(Origin(path, None, unit=unit), f"blank {unit}", stats.blank)

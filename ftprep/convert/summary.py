@@ -1,4 +1,4 @@
-"""The accounting `convert` reports: units read = written + rejected, and why records were rejected.
+"""The accounting `convert` reports: units read = written + rejected + skipped, and the reasons.
 
 Reasons are shown in full. Records that differ only in where the problem sits (the array
 indices of a JSON pointer such as `/messages/2/content/0`) share one line, with `*` for the
@@ -68,27 +68,32 @@ class ReasonCounts:
 
 @dataclass
 class ConvertSummary:
-    """The accounting `convert` prints: units read = written + rejected, per unit kind."""
+    """What `convert` prints: per unit kind, read = written + rejected + skipped."""
 
     read: Counter[str] = field(default_factory=Counter)  # unit -> count
     written_units: Counter[str] = field(default_factory=Counter)
     rejected_units: Counter[str] = field(default_factory=Counter)
+    skipped_units: Counter[str] = field(default_factory=Counter)
     examples: int = 0
-    reasons: ReasonCounts = field(default_factory=ReasonCounts)
+    reasons: ReasonCounts = field(default_factory=ReasonCounts)  # why units were rejected
+    skip_reasons: ReasonCounts = field(default_factory=ReasonCounts)  # why units were skipped
     formats: Counter[str] = field(default_factory=Counter)
 
     @property
     def balanced(self) -> bool:
         return all(
-            self.read[unit] == self.written_units[unit] + self.rejected_units[unit] for unit in self.read
+            self.read[unit] == self.written_units[unit] + self.rejected_units[unit]
+            + self.skipped_units[unit]
+            for unit in self.read
         )
 
     def as_json(self) -> dict[str, Any]:
         return {
             "read": dict(self.read), "written": dict(self.written_units),
-            "rejected": dict(self.rejected_units), "examples": self.examples,
-            "formats": dict(self.formats), "reasons": dict(self.reasons.most_common()),
-            "balanced": self.balanced,
+            "rejected": dict(self.rejected_units), "skipped": dict(self.skipped_units),
+            "examples": self.examples, "formats": dict(self.formats),
+            "reasons": dict(self.reasons.most_common()),
+            "skip_reasons": dict(self.skip_reasons.most_common()), "balanced": self.balanced,
         }
 
     def text_lines(self, out_name: str, rejects: str | None) -> list[str]:
@@ -96,8 +101,9 @@ class ConvertSummary:
         lines: list[str] = []
         for unit in sorted(self.read):
             read, written = self.read[unit], self.written_units[unit]
-            rejected = self.rejected_units[unit]
-            lines.append(f"read {read:,} {plural(unit, read)}: {written:,} written + {rejected:,} rejected")
+            rejected, skipped = self.rejected_units[unit], self.skipped_units[unit]
+            lines.append(f"read {read:,} {plural(unit, read)}: {written:,} written + "
+                         f"{rejected:,} rejected + {skipped:,} skipped")
         kinds = ", ".join(f"{n:,} {k}" for k, n in sorted(self.formats.items()))
         lines.append(f"wrote {self.examples:,} {plural('example', self.examples)} to {out_name}"
                      + (f" ({kinds})" if kinds else ""))
@@ -105,8 +111,12 @@ class ConvertSummary:
             where = f" (details in {rejects})" if rejects else " (pass --rejects FILE to keep them)"
             lines.append("rejected" + where + ":")
             lines += _reason_lines(self.reasons.most_common(), rejects)
+        if self.skip_reasons:
+            lines.append("skipped (not training text):")
+            lines += _reason_lines(self.skip_reasons.most_common(), None)
         if not self.balanced:  # a bug, not a user error: say so loudly
-            lines.append("ftprep: internal error: read != written + rejected; please report this")
+            lines.append("ftprep: internal error: read != written + rejected + skipped; "
+                         "please report this")
         return lines
 
 
@@ -114,8 +124,8 @@ def _reason_lines(ranked: list[tuple[str, int]], rejects: str | None) -> list[st
     lines = [f"  {count:>7,}  {reason}" for reason, count in ranked[:SHOWN_REASONS]]
     rest = ranked[SHOWN_REASONS:]
     if rest:
-        where = f"see {rejects}" if rejects else "pass --rejects FILE to see them"
-        lines.append(f"  {sum(n for _r, n in rest):>7,}  for {len(rest):,} other reasons ({where})")
+        where = f" (see {rejects})" if rejects else ""
+        lines.append(f"  {sum(n for _r, n in rest):>7,}  for {len(rest):,} other reasons{where}")
     return lines
 
 

@@ -6,18 +6,37 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from ftprep.convert.model import Conversation, Rejected
+from ftprep.convert.model import Conversation, Rejected, Skipped
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "chatlogs"
 
 
-def split(items: Iterable[Conversation | Rejected]) -> tuple[list[Conversation], list[Rejected]]:
-    """Conversations and rejections, each in the order the reader yielded them."""
+def split(
+    items: Iterable[Conversation | Rejected | Skipped],
+) -> tuple[list[Conversation], list[Rejected]]:
+    """Conversations and rejections, each in the order the reader yielded them (skips left out)."""
     conversations: list[Conversation] = []
     rejected: list[Rejected] = []
     for item in items:
-        (conversations if isinstance(item, Conversation) else rejected).append(item)
+        if isinstance(item, Conversation):
+            conversations.append(item)
+        elif isinstance(item, Rejected):
+            rejected.append(item)
     return conversations, rejected
+
+
+def skips(items: Iterable[Conversation | Rejected | Skipped]) -> dict[str, int]:
+    """Skipped units per reason."""
+    found: dict[str, int] = {}
+    for item in items:
+        if isinstance(item, Skipped):
+            found[item.reason] = found.get(item.reason, 0) + item.units
+    return found
+
+
+def units(items: Iterable[Conversation | Rejected | Skipped]) -> int:
+    """Every source unit a reader accounted for: turns, rejected and skipped units."""
+    return sum(len(item.turns) if isinstance(item, Conversation) else item.units for item in items)
 
 
 def pairs(conversation: Conversation) -> list[tuple[str, str]]:

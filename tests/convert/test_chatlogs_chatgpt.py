@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from ftprep.convert.model import Skipped
 from ftprep.errors import FtprepError
 from ftprep.readers.chatlogs import _helpers, chatgpt
-from tests.convert._chatlogs import DATA, pairs, split
+from tests.convert._chatlogs import DATA, pairs, skips, split, units
 
 FIXTURES = DATA / "chatgpt"
 EXPORT = FIXTURES / "conversations.json"
@@ -51,7 +52,7 @@ def test_round_trip_follows_the_current_branch() -> None:
 
 
 def test_hostile_trees_are_rejected_with_reasons_or_recovered() -> None:
-    results = list(chatgpt.read(HOSTILE))
+    results = [r for r in chatgpt.read(HOSTILE) if not isinstance(r, Skipped)]
     assert [r.origin.row for r in results] == list(range(1, 10))  # one outcome per conversation
     outcome = {r.origin.conversation or f"item {r.origin.row}": r for r in results}
     assert "loops back" in outcome["c-cycle"].reason
@@ -67,6 +68,20 @@ def test_hostile_trees_are_rejected_with_reasons_or_recovered() -> None:
     assert outcome["item 7"].reason == "conversation is a string, not an object"
     assert "has no author role" in outcome["c-bad-node"].reason
     assert outcome["c-cycle"].source["id"] == "c-cycle"  # the record goes to the rejects file
+
+
+def test_every_message_node_is_a_turn_or_skipped_with_its_reason() -> None:
+    items = list(chatgpt.read(EXPORT))
+    assert skips(items) == {
+        "system message (not shown as conversation)": 2,
+        "message to the python tool": 1,  # the code the assistant sent to run
+        "tool message (not shown as conversation)": 1,  # and what it printed
+        "message without text": 1,  # the image-only prompt
+        "not on the current branch (a regenerated answer or an edited prompt)": 2,
+    }
+    document = json.loads(EXPORT.read_text(encoding="utf-8"))
+    nodes = sum(1 for c in document for n in c["mapping"].values() if n.get("message") is not None)
+    assert units(items) == nodes == 16
 
 
 def test_zip_and_folder_exports(tmp_path: Path) -> None:

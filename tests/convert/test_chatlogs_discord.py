@@ -11,7 +11,8 @@ import pytest
 
 from ftprep.errors import FtprepError
 from ftprep.readers.chatlogs import _helpers, discord
-from tests.convert._chatlogs import DATA, pairs, split
+from tests.convert._chatlogs import DATA, pairs, skips, split, units
+from tests.helpers import CORPORA
 
 EXPORT = DATA / "discord" / "general.json"
 
@@ -71,14 +72,37 @@ def test_malformed_messages_are_rejected_one_by_one(tmp_path: Path) -> None:
     ]
 
 
-def test_channel_without_text_is_rejected(tmp_path: Path) -> None:
+def test_channel_without_text_is_skipped_message_by_message(tmp_path: Path) -> None:
     base = json.loads(EXPORT.read_text(encoding="utf-8"))
     path = tmp_path / "c.json"
     path.write_text(json.dumps(document([base["messages"][2], base["messages"][3]])), encoding="utf-8")
-    conversations, rejected = split(discord.read(path))
-    assert conversations == []
-    assert rejected[0].reason == ("channel has no messages with text (1 event and 1 message "
-                                  "without text dropped)")
+    items = list(discord.read(path))
+    assert split(items) == ([], [])
+    assert skips(items) == {"ChannelPinnedMessage event": 1, "message without text (attachment only)": 1}
+
+
+def test_every_message_is_a_turn_rejected_or_skipped() -> None:
+    items = list(discord.read(EXPORT))
+    assert skips(items) == {
+        "ChannelPinnedMessage event": 1, "GuildMemberJoin event": 1,
+        "message without text (attachment only)": 1,
+        "duplicate of an earlier message (same id)": 1,
+    }
+    assert units(items) == len(json.loads(EXPORT.read_text(encoding="utf-8"))["messages"]) == 8
+
+
+DCE = CORPORA / "realworld" / "dce" / "general_37fee35.json"
+
+
+@pytest.mark.skipif(not DCE.exists(), reason="needs ../shared/corpora (not in a user's clone)")
+def test_real_export_accounts_for_sticker_and_attachment_only_messages() -> None:
+    items = list(discord.read(DCE))
+    assert len(split(items)[0][0].turns) == 28
+    assert skips(items) == {
+        "GuildMemberJoin event": 3, "ThreadCreated event": 1,
+        "message without text (sticker only)": 1, "message without text (attachment only)": 2,
+    }
+    assert units(items) == 35 == len(json.loads(DCE.read_text(encoding="utf-8"))["messages"])
 
 
 @pytest.mark.parametrize(

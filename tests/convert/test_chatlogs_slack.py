@@ -11,7 +11,7 @@ import pytest
 
 from ftprep.errors import FtprepError
 from ftprep.readers.chatlogs import slack
-from tests.convert._chatlogs import DATA, pairs, split, zip_folder
+from tests.convert._chatlogs import DATA, pairs, skips, split, units, zip_folder
 from tests.helpers import CORPORA
 
 EXPORT = DATA / "slack" / "export"
@@ -43,10 +43,14 @@ def test_round_trip_channels_threads_and_events() -> None:
     times = [t.time for c in conversations for t in c.turns]
     assert all(t is not None and t.utcoffset() is not None for t in times)
     assert [t.time for t in thread.turns] == sorted(t.time for t in thread.turns)
-    # a channel of joins and purpose changes only is reported, not lost
-    assert [(r.origin.conversation, r.origin.path) for r in rejected] == [("random", str(EXPORT))]
-    assert rejected[0].reason == ("channel has no messages with text (2 events and 0 messages "
-                                  "without text dropped)")
+    assert rejected == []
+    # every exported message is a turn or skipped with its reason: joins, topic and purpose
+    # changes, a file shared without a word (#random holds only events)
+    items = list(slack.read(EXPORT))
+    assert skips(items) == {"channel_join event": 2, "channel_topic event": 1,
+                            "channel_purpose event": 1,
+                            "message without text (a file or attachment alone)": 1}
+    assert units(items) == 14
 
 
 @pytest.mark.parametrize("prefix", ["", "My Workspace Slack export/"])
@@ -55,7 +59,7 @@ def test_zip_matches_folder(tmp_path: Path, prefix: str) -> None:
     assert slack.sniff(archive)
     conversations, rejected = split(slack.read(archive))
     assert [pairs(c) for c in conversations] == [GENERAL, THREAD]
-    assert len(rejected) == 1
+    assert rejected == []
 
 
 def test_hostile_day_files_and_messages(tmp_path: Path) -> None:
@@ -131,18 +135,46 @@ def test_bad_users_json_is_an_error(tmp_path: Path) -> None:
 @pytest.mark.skipif(not REAL.exists(), reason="needs ../shared/corpora (not in a user's clone)")
 def test_real_export_from_slack_export_viewer() -> None:
     assert slack.sniff(REAL)
-    conversations, rejected = split(slack.read(REAL))
+    items = list(slack.read(REAL))
+    conversations, rejected = split(items)
     assert rejected == []
     assert [c.title for c in conversations] == ["#enrique", "#traveling-sailor"]
-    # 49 plain messages and 3 file shares have text; 94 bot posts are attachment-only and the
-    # 8 joins, 3 bot installs and 1 file comment are events
-    assert [len(c.turns) for c in conversations] == [30, 22]
+    # 49 plain messages and 3 file shares have text, and so do the 94 GitHub posts, in their
+    # attachments; the 8 joins, 3 bot installs and 1 file comment are skipped as events
+    assert [len(c.turns) for c in conversations] == [96, 50]
+    assert skips(items) == {"channel_join event": 8, "bot_add event": 3, "file_comment event": 1}
+    assert units(items) == 158
     first = ("@abilinski: Created an issue for a setup.py so that it can be installed to a "
              "standard place")
     assert pairs(conversations[0])[0] == ("hamza", first)
     speakers = {t.speaker for c in conversations for t in c.turns}
-    assert speakers == {"abilinski", "doubledeez", "hamza", "heroeshannibal"}
+    assert speakers == {"abilinski", "doubledeez", "github", "hamza", "heroeshannibal"}
+    commit = next(t for t in conversations[0].turns if t.speaker == "github")
+    assert commit.text == ("[enrique:master] 1 new commit by Anthony Bilinski:\n"
+                           "ed1acbe: executor with simulated annealing rough draft - Anthony Bilinski")
+    assert commit.aliases == ("B0JL6RASU",)  # the bot's id, which --assistant may name too
     assert not any("has joined the channel" in t.text for c in conversations for t in c.turns)
     for conversation in conversations:
         times = [t.time for t in conversation.turns]
         assert times == sorted(times)  # type: ignore[type-var]
+
+
+def test_bot_text_in_attachments_is_the_message(tmp_path: Path) -> None:
+    export = tmp_path / "export"
+    shutil.copytree(EXPORT, export)
+    posts = [
+        {"type": "message", "subtype": "bot_message", "bot_id": "B01CI", "text": "",
+         "ts": "1709900000.000100", "attachments": [
+             {"fallback": "ignored when there is text", "pretext": "CI report",
+              "title": "Build 43", "text": "failed on <https://ci.example.com/43|step 2>",
+              "fields": [{"title": "Branch", "value": "main"}]}]},
+        {"type": "message", "subtype": "bot_message", "bot_id": "B01CI", "text": "",
+         "ts": "1709900000.000200", "attachments": [{"fallback": "Build 44 passed"}]},
+        {"type": "message", "subtype": "bot_message", "bot_id": "B01CI", "text": "",
+         "ts": "1709900000.000300", "attachments": [{"image_url": "https://x.example/a.png"}]},
+    ]
+    (export / "general" / "2024-03-08.json").write_text(json.dumps(posts), encoding="utf-8")
+    items = list(slack.read(export))
+    texts = [t.text for t in split(items)[0][0].turns if t.speaker == "B01CI"]
+    assert texts == ["CI report\nBuild 43\nfailed on step 2\nBranch: main", "Build 44 passed"]
+    assert skips(items)["message without text (a file or attachment alone)"] == 2

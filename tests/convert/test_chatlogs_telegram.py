@@ -10,7 +10,7 @@ import pytest
 
 from ftprep.errors import FtprepError
 from ftprep.readers.chatlogs import telegram
-from tests.convert._chatlogs import DATA, pairs, split
+from tests.convert._chatlogs import DATA, pairs, skips, split, units
 from tests.helpers import CORPORA
 
 SINGLE = DATA / "telegram" / "result.json"
@@ -49,10 +49,17 @@ def test_full_export_round_trip() -> None:
         ("user4555555555", "(deleted account still speaks)"),  # `from` is null: the id speaks
     ]
     assert pairs(conversations[2]) == [("Alice Smith", "buy milk")]
-    # the left supergroup holds only a join: reported, not lost
-    assert [(r.origin.row, r.origin.unit, r.origin.conversation) for r in rejected] == [
-        (4, "chat", "1700000001")]
-    assert "no messages with text" in rejected[0].reason
+    assert rejected == []
+    # service events, the photo and the sticker are skipped with their reasons; the left
+    # supergroup holds only a join, accounted for the same way
+    assert skips(results) == {
+        "service event (phone_call)": 1, "photo without text": 1, "sticker without text": 1,
+        "service event (create_group)": 1, "service event (invite_members)": 1,
+        "service event (join_group_by_link)": 1,
+    }
+    document = json.loads(FULL.read_text(encoding="utf-8"))
+    chats = document["chats"]["list"] + document["left_chats"]["list"]
+    assert units(results) == sum(len(chat["messages"]) for chat in chats)
     assert telegram.sniff(FULL)
 
 

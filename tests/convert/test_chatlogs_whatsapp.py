@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from ftprep.convert.model import Rejected
 from ftprep.errors import FtprepError
 from ftprep.readers.chatlogs import whatsapp
 from ftprep.readers.chatlogs._helpers import ChatLogOptions
-from tests.convert._chatlogs import DATA, pairs, split
+from tests.convert._chatlogs import DATA, pairs, skips, split, units
 from tests.helpers import CORPORA
 
 FIXTURES = DATA / "whatsapp"
@@ -123,8 +124,8 @@ def test_forced_order_rejects_impossible_dates_line_by_line(tmp_path: Path) -> N
     path.write_text("13/01/24, 10:00 - A: x\n01/01/24, 10:00 - B: y\n", encoding="utf-8")
     conversations, rejected = split(whatsapp.read(path, ChatLogOptions(date_order="month-first")))
     assert pairs(conversations[0]) == [("B", "y")]
-    assert [(r.origin.row, r.origin.unit, r.reason) for r in rejected] == [
-        (1, "line", "timestamp is not a valid date")]
+    assert [(r.origin.unit, r.reason, r.source) for r in rejected] == [
+        ("message", "timestamp is not a valid date", {"line": 1, "text": "A: x"})]
 
 
 def test_text_before_the_first_timestamp_is_rejected_not_lost(tmp_path: Path) -> None:
@@ -146,14 +147,27 @@ def test_empty_name_line_then_body_on_next_lines(tmp_path: Path) -> None:
     assert pairs(read_one(path)) == [("A", "\nfirst line\nsecond")]
 
 
-def test_chat_with_only_events_is_rejected(tmp_path: Path) -> None:
+def test_chat_with_only_events_is_skipped_message_by_message(tmp_path: Path) -> None:
     path = tmp_path / "chat.txt"
     path.write_text('01/01/24, 10:00 - Alice created group "x"\n01/01/24, 10:00 - Alice added you\n'
                     "01/01/24, 10:01 - Bob: <Media omitted>\n", encoding="utf-8")
-    conversations, rejected = split(whatsapp.read(path))
-    assert conversations == []
-    assert rejected[0].reason == ("chat has no messages with text (2 system events and 1 media "
-                                  "or deleted message dropped)")
+    items = list(whatsapp.read(path))
+    assert split(items) == ([], [])
+    assert skips(items) == {whatsapp.SYSTEM_EVENT: 2, whatsapp.MEDIA: 1}
+
+
+def test_every_message_is_a_turn_or_skipped_with_its_reason() -> None:
+    items = list(whatsapp.read(FIXTURES / "android_ddmmyy.txt"))
+    assert skips(items) == {whatsapp.ENCRYPTION_NOTICE: 1, whatsapp.SYSTEM_EVENT: 2,
+                            whatsapp.MEDIA: 1, whatsapp.DELETED: 1}
+    assert units(items) == 10  # timestamped lines in the file
+
+
+def test_unreadable_dates_reject_every_message_and_keep_earlier_rejects(tmp_path: Path) -> None:
+    path = tmp_path / "chat.txt"
+    path.write_text("13/01/24, 10:00 - A: x\n01/13/24, 10:00 - B: y\n", encoding="utf-8")
+    (rejected,) = list(whatsapp.read(path))
+    assert isinstance(rejected, Rejected) and rejected.units == 2
 
 
 @pytest.mark.parametrize(
@@ -206,3 +220,29 @@ def test_chat_miner_layouts_match_their_target(name: str) -> None:
             # chat-miner flattens a multi-line message onto one line; ftprep keeps the newline
             "message": t.text.replace("\n", " ")} for t in chat.turns]
     assert got == target[::-1]  # chat-miner lists newest first
+
+
+def test_encryption_notice_under_a_group_name_is_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "chat.txt"
+    path.write_text(
+        "15.04.2016, 15:04 - Pokemon Chat: Messages and calls are end-to-end encrypted. No one "
+        "outside of this chat, not even WhatsApp, can read or listen to them.\n"
+        "06.08.2016, 13:18 - Messages you send to this group are now secured with end-to-end "
+        "encryption. Tap for more info.\n"
+        "06.08.2016, 13:20 - Chat Pokémon: Nachrichten und Anrufe sind Ende-zu-Ende-verschlüsselt.\n"
+        "06.08.2016, 13:23 - Ash Ketchum: Hey guys!\n"
+        "06.08.2016, 13:24 - Brock: messages and calls are end-to-end encrypted, right?\n",
+        encoding="utf-8")
+    items = list(whatsapp.read(path))
+    assert pairs(split(items)[0][0]) == [
+        ("Ash Ketchum", "Hey guys!"),
+        ("Brock", "messages and calls are end-to-end encrypted, right?"),  # typed text stays
+    ]
+    assert skips(items) == {whatsapp.ENCRYPTION_NOTICE: 3}
+
+
+@pytest.mark.skipif(not WHATSTK.exists(), reason="needs ../shared/corpora (not in a user's clone)")
+def test_whatstk_pokemon_notice_is_not_a_message() -> None:
+    items = list(whatsapp.read(WHATSTK / "pokemon.txt"))
+    assert "Pokemon Chat" not in {speaker for speaker, _text in pairs(split(items)[0][0])}
+    assert skips(items) == {whatsapp.ENCRYPTION_NOTICE: 2}

@@ -34,9 +34,13 @@ def lines(path: Path) -> list[dict]:
 def assert_balanced(summary: dict, out: Path, rejects: Path) -> None:
     assert summary["balanced"]
     for unit, read in summary["read"].items():
-        assert read == summary["written"].get(unit, 0) + summary["rejected"].get(unit, 0)
+        assert read == (summary["written"].get(unit, 0) + summary["rejected"].get(unit, 0)
+                        + summary["skipped"].get(unit, 0))
+    assert sum(summary["skipped"].values()) == sum(summary["skip_reasons"].values())
     assert len(lines(out)) == summary["examples"]
-    assert len(lines(rejects)) == sum(summary["reasons"].values())
+    rejected = lines(rejects) if rejects.exists() else []
+    assert sum(r.get("units", 1) for r in rejected) == sum(summary["reasons"].values())
+    assert sum(summary["rejected"].values()) == sum(summary["reasons"].values())
 
 
 def lints_clean(path: Path) -> None:
@@ -295,3 +299,39 @@ def test_reject_reasons_on_stderr_are_shown_in_full(tmp_path: Path) -> None:
     assert ("      2  /messages/*/content/0: 'reasoning' content parts cannot be written to chat "
             "fine-tuning data\n") in err
     assert "      1  invalid example: FT106 no assistant message among 1 message\n" in err
+
+
+@pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not present")
+@pytest.mark.parametrize(
+    ("source", "assistant", "read", "skipped"),
+    [
+        ("realworld/dce/general_37fee35.json", "Adam", 35,
+         {"GuildMemberJoin event": 3, "ThreadCreated event": 1,
+          "message without text (attachment only)": 2, "message without text (sticker only)": 1}),
+        ("slack-export-viewer/testarchive.zip", "hamza", 158,
+         {"channel_join event": 8, "bot_add event": 3, "file_comment event": 1}),
+    ],
+)
+def test_real_chat_logs_account_for_every_message(
+    tmp_path: Path, source: str, assistant: str, read: int, skipped: dict[str, int]
+) -> None:
+    code, summary, out, rejects = convert(tmp_path, str(CORPORA / source), "--assistant", assistant)
+    assert code == 0
+    assert_balanced(summary, out, rejects)
+    assert summary["read"] == {"message": read}
+    assert summary["skip_reasons"] == skipped
+    code, _stdout, err = run("convert", str(CORPORA / source), "--assistant", assistant,
+                             "-o", str(tmp_path / "text.jsonl"))
+    written, rejected = summary["written"]["message"], summary["rejected"].get("message", 0)
+    assert (f"read {read} messages: {written} written + {rejected} rejected + "
+            f"{sum(skipped.values())} skipped\n") in err
+    assert "skipped (not training text):\n" in err
+
+
+def test_blank_rows_are_counted_as_skipped(tmp_path: Path) -> None:
+    code, summary, out, rejects = convert(
+        tmp_path, str(TABULAR / "malformed.csv"), "--map", "user=question", "--map", "assistant=answer"
+    )
+    assert code == 0
+    assert_balanced(summary, out, rejects)
+    assert summary["skipped"] == {"row": 2} and summary["skip_reasons"] == {"blank row": 2}

@@ -311,9 +311,14 @@ def in_time_order(turns: list[Turn]) -> list[Turn]:
     return turns
 
 
-def count(number: int, noun: str) -> str:
-    """`1 event`, `2 events`: counts in rejection reasons read as English."""
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+class SkipReason(str):
+    """Why a message is not training text (an event, a sticker alone): skipped, not rejected.
+
+    A `str`, so a reader's per-message helper can return a turn, a skip reason, or a plain
+    string naming a defect, and the caller tells the last two apart with `isinstance`.
+    """
+
+    __slots__ = ()
 
 
 def as_object(value: Any) -> dict[str, Any]:

@@ -4,24 +4,27 @@ Each conversation is a tree (`mapping`): regenerated answers and edited prompts 
 branches. The branch the user last saw runs from `current_node` up through `parent` links to the
 root; reversed, it is the conversation (FORMATS.md §8.1). Only visible user and assistant text is
 kept: hidden system and custom-instruction nodes, tool calls and tool output, reasoning and
-non-text content (images, code sent to a tool) are left out.
+non-text content (images, code sent to a tool), and the messages of other branches are skipped,
+each counted with its reason.
 
 The file is streamed one conversation at a time, so a 500 MB export never sits in memory whole.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ftprep.convert.model import Conversation, Origin, Rejected, Turn
+from ftprep.convert.model import Conversation, Origin, Rejected, Skipped, Turn
 from ftprep.errors import FtprepError
 from ftprep.parsing import kind_of
 from ftprep.readers.chatlogs._helpers import (
     READ_ERRORS,
     ChatLogOptions,
+    SkipReason,
     as_object,
     from_epoch,
     is_zip,
@@ -37,6 +40,7 @@ NAME = "chatgpt-export"
 FILE_NAME = "conversations.json"
 SPEAKERS = ("user", "assistant")
 TEXT_TYPES = ("text", "multimodal_text")  # others: code, execution_output, thoughts, ...
+OFF_BRANCH = "not on the current branch (a regenerated answer or an edited prompt)"
 
 
 def sniff(path: str | Path) -> bool:
@@ -50,7 +54,9 @@ def sniff(path: str | Path) -> bool:
     return path.suffix.lower() == ".json" and head.startswith(b"[") and b'"mapping"' in head
 
 
-def read(path: str | Path, options: ChatLogOptions | None = None) -> Iterator[Conversation | Rejected]:
+def read(
+    path: str | Path, options: ChatLogOptions | None = None
+) -> Iterator[Conversation | Rejected | Skipped]:
     """Yield one `Conversation` per exported conversation, or a `Rejected` saying why not."""
     path = Path(path)
     if path.is_dir():
@@ -84,41 +90,59 @@ def _member(names: list[str]) -> str | None:
     return min(found, key=lambda n: (n.count("/"), n)) if found else None
 
 
-def _conversations(items: Iterator[Any], where: str) -> Iterator[Conversation | Rejected]:
+def _conversations(items: Iterator[Any], where: str) -> Iterator[Conversation | Rejected | Skipped]:
     for index, item in enumerate(items, 1):
-        yield conversation(item, Origin(where, index, unit="item"))
+        yield from conversation(item, Origin(where, index, unit="item"))
 
 
-def conversation(item: Any, origin: Origin) -> Conversation | Rejected:
-    """One exported conversation object as the turns of its current branch."""
+def conversation(item: Any, origin: Origin) -> Iterator[Conversation | Rejected | Skipped]:
+    """One exported conversation object as the turns of its current branch, then its other
+    messages (hidden, tool, on another branch) as skipped, by reason; or one `Rejected`."""
     if not isinstance(item, dict):
-        return Rejected(origin, f"conversation is {kind_of(item)}, not an object", item)
+        yield Rejected(origin, f"conversation is {kind_of(item)}, not an object", item)
+        return
     conv_id = item.get("id") or item.get("conversation_id")
     if isinstance(conv_id, str):
         origin = replace(origin, conversation=conv_id)
     title = item.get("title") if isinstance(item.get("title"), str) else None
     mapping = item.get("mapping")
     if not isinstance(mapping, dict) or not mapping:
-        return Rejected(origin, "conversation has no messages (mapping is empty or missing)", item)
+        yield Rejected(origin, "conversation has no messages (mapping is empty or missing)", item)
+        return
     leaf = item.get("current_node")
     if not isinstance(leaf, str) or leaf not in mapping:
         # No usable pointer to the shown branch: take the newest leaf, the last answer written.
         leaf = _latest_leaf(mapping)
         if leaf is None:
-            return Rejected(origin, "conversation has no current_node and no leaf message", item)
+            yield Rejected(origin, "conversation has no current_node and no leaf message", item)
+            return
     branch = _branch(mapping, leaf)
     if isinstance(branch, str):
-        return Rejected(origin, branch, item)
+        yield Rejected(origin, branch, item)
+        return
     turns: list[Turn] = []
+    skipped: Counter[str] = Counter()
     for node_id, node in branch:
         turn = _turn(node_id, node)
-        if isinstance(turn, str):
-            return Rejected(origin, turn, item)
-        if turn is not None:
+        if isinstance(turn, Turn):
             turns.append(turn)
+        elif isinstance(turn, SkipReason):
+            skipped[turn] += 1
+        elif turn is not None:
+            yield Rejected(origin, turn, item)
+            return
     if not turns:
-        return Rejected(origin, "no user or assistant text on the conversation's current branch", item)
-    return Conversation(origin, turns, title)
+        yield Rejected(origin, "no user or assistant text on the conversation's current branch", item)
+        return
+    on_branch = {node_id for node_id, _node in branch}
+    other = sum(1 for node_id, node in mapping.items()
+                if node_id not in on_branch and isinstance(node, dict) and node.get("message") is not None)
+    if other:
+        skipped[OFF_BRANCH] += other
+    yield Conversation(origin, turns, title)
+    messages = Origin(origin.path, None, origin.conversation, "message")
+    for reason, units in skipped.items():
+        yield Skipped(messages, reason, units)
 
 
 def _latest_leaf(mapping: dict[str, Any]) -> str | None:
@@ -173,8 +197,9 @@ def _is_root_like(node: dict[str, Any]) -> bool:
     return not (isinstance(author, dict) and author.get("role") in SPEAKERS) or not _text(message)
 
 
-def _turn(node_id: str, node: dict[str, Any]) -> Turn | str | None:
-    """A node's visible text as a turn; None for nodes a reader of the chat never saw."""
+def _turn(node_id: str, node: dict[str, Any]) -> Turn | SkipReason | str | None:
+    """A node's visible text as a turn; a `SkipReason` for a message a reader of the chat never
+    saw as conversation; None for a node without a message (not a source unit); else a defect."""
     message = node.get("message")
     if message is None:
         return None
@@ -185,16 +210,19 @@ def _turn(node_id: str, node: dict[str, Any]) -> Turn | str | None:
         return f"the message in node {node_id!r} has no author role"
     role = author["role"]
     metadata = as_object(message.get("metadata"))
-    if (
-        role not in SPEAKERS
-        or metadata.get("is_visually_hidden_from_conversation") is True
-        or metadata.get("is_user_system_message") is True
-        or message.get("recipient", "all") != "all"
-    ):
-        return None
+    recipient = message.get("recipient", "all")
+    if role not in SPEAKERS:
+        return SkipReason(f"{role} message (not shown as conversation)")
+    if (metadata.get("is_visually_hidden_from_conversation") is True
+            or metadata.get("is_user_system_message") is True):
+        return SkipReason("hidden message (custom instructions or context)")
+    if recipient != "all":
+        return SkipReason(f"message to the {recipient} tool")
     text = _text(message)
     if not text.strip():
-        return None
+        content = as_object(message.get("content")).get("content_type", "text")
+        return SkipReason(f"{content} content, not text" if content not in TEXT_TYPES
+                          else "message without text")
     return Turn(role, text, from_epoch(message.get("create_time")))
 
 

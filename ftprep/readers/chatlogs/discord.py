@@ -3,24 +3,26 @@
 Shape (FORMATS.md §8.3): `{guild, channel, dateRange, messages[], messageCount}`; a message has
 `id`, `type`, `timestamp` (ISO 8601 with offset), `content` and `author{name, nickname}`. Only
 `Default` and `Reply` messages are conversation; calls, pins, joins, renames and the other
-types are events. The speaker is the author's nickname (what the channel showed), else the
-account name. Messages that are only attachments, embeds or stickers carry no text and are
-dropped; a message id seen twice (overlapping exports joined) is kept once.
+types are events, skipped with their type as the reason. The speaker is the author's nickname
+(what the channel showed), else the account name. Messages that are only attachments, embeds or
+stickers carry no text and are skipped; a message id seen twice (overlapping exports joined) is
+kept once and the copy skipped.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ftprep.convert.model import Conversation, Origin, Rejected, Turn
+from ftprep.convert.model import Conversation, Origin, Rejected, Skipped, Turn
 from ftprep.errors import FtprepError
 from ftprep.parsing import kind_of
 from ftprep.readers.chatlogs._helpers import (
     ChatLogOptions,
+    SkipReason,
     as_object,
-    count,
     from_iso,
     in_time_order,
     iter_json_members,
@@ -30,6 +32,8 @@ from ftprep.readers.chatlogs._helpers import (
 
 NAME = "discord"
 MESSAGE_TYPES = ("Default", "Reply")
+NO_TEXT = "message without text"
+DUPLICATE = "duplicate of an earlier message (same id)"
 
 
 def sniff(path: str | Path) -> bool:
@@ -41,8 +45,11 @@ def sniff(path: str | Path) -> bool:
     return head.startswith(b"{") and b'"guild"' in head and b'"channel"' in head
 
 
-def read(path: str | Path, options: ChatLogOptions | None = None) -> Iterator[Conversation | Rejected]:
-    """Yield the channel as one conversation (and a `Rejected` per malformed message).
+def read(
+    path: str | Path, options: ChatLogOptions | None = None
+) -> Iterator[Conversation | Rejected | Skipped]:
+    """Yield the channel as one conversation, the skipped messages by reason, and a `Rejected`
+    per malformed message.
 
     The messages array is streamed: memory holds the turns, not the exporter's full objects
     (author, roles, avatars, embeds per message), which are most of a large export.
@@ -56,8 +63,9 @@ def read(path: str | Path, options: ChatLogOptions | None = None) -> Iterator[Co
     header: dict[str, dict[str, Any]] = {"guild": {}, "channel": {}}
     turns: list[Turn] = []
     problems: list[Rejected] = []
+    skipped: Counter[str] = Counter()
     seen: set[str] = set()
-    index = events = empty = 0
+    index = 0
     has_messages = False
     with open_text(raw) as text:
         for key, value, element in iter_json_members(text, where, "messages"):
@@ -72,29 +80,30 @@ def read(path: str | Path, options: ChatLogOptions | None = None) -> Iterator[Co
                 problems.append(Rejected(_at(where, index, header), f"message is "
                                          f"{kind_of(value)}, not an object", value))
                 continue
-            if value.get("type") not in MESSAGE_TYPES:
-                events += 1
+            kind = value.get("type")
+            if kind not in MESSAGE_TYPES:
+                skipped[f"{kind} event" if isinstance(kind, str) and kind else "event"] += 1
                 continue
             message_id = value.get("id")
             if isinstance(message_id, str):
                 if message_id in seen:
-                    continue  # the same message twice: overlapping exports joined
+                    skipped[DUPLICATE] += 1  # the same message twice: overlapping exports joined
+                    continue
                 seen.add(message_id)
             turn = _turn(value)
-            if isinstance(turn, str):
-                problems.append(Rejected(_at(where, index, header), turn, value))
-            elif turn is None:
-                empty += 1
-            else:
+            if isinstance(turn, Turn):
                 turns.append(turn)
+            elif isinstance(turn, SkipReason):
+                skipped[turn] += 1
+            else:
+                problems.append(Rejected(_at(where, index, header), turn, value))
     if not has_messages:
         raise FtprepError(f"{where}: not a DiscordChatExporter JSON export (no messages list)")
-    origin = Origin(where, None, _channel_id(header))
+    origin = Origin(where, None, _channel_id(header), "message")
     if turns:
         yield Conversation(origin, in_time_order(turns), _title(header["guild"], header["channel"]))
-    else:
-        yield Rejected(origin, f"channel has no messages with text ({count(events, 'event')} "
-                               f"and {count(empty, 'message')} without text dropped)")
+    for reason, units in skipped.items():
+        yield Skipped(origin, reason, units)
     yield from problems
 
 
@@ -107,23 +116,23 @@ def _at(where: str, index: int, header: dict[str, dict[str, Any]]) -> Origin:
     return Origin(where, index, _channel_id(header), "message")
 
 
-def _turn(raw: dict[str, Any]) -> Turn | str | None:
+def _turn(raw: dict[str, Any]) -> Turn | SkipReason | str:
+    """The message as a turn, or why not: a `SkipReason`, or a string naming a defect."""
     author = raw.get("author")
     if not isinstance(author, dict):
         return "message has no author"
-    speaker = next(
-        (n.strip() for n in (author.get("nickname"), author.get("name"))
-         if isinstance(n, str) and n.strip()),
-        None,
-    )
-    if speaker is None:
+    names = [n.strip() for n in (author.get("nickname"), author.get("name"))
+             if isinstance(n, str) and n.strip()]
+    if not names:
         return "message author has no name or nickname"
     content = raw.get("content", "")
     if not isinstance(content, str):
         return f"message content is {kind_of(content)}, not a string"
     if not content.strip():
-        return None
-    return Turn(speaker, content, from_iso(raw.get("timestamp")))
+        carried = [noun for key, noun in (("stickers", "sticker"), ("attachments", "attachment"),
+                                          ("embeds", "embed")) if raw.get(key)]
+        return SkipReason(f"{NO_TEXT} ({' and '.join(carried)} only)" if carried else NO_TEXT)
+    return Turn(names[0], content, from_iso(raw.get("timestamp")))
 
 
 def _title(guild: dict[str, Any], channel: dict[str, Any]) -> str | None:

@@ -5,30 +5,31 @@ Layout (FORMATS.md §8.2): `users.json`, `channels.json` (and `groups.json`, `mp
 arrays of messages. Each channel becomes one conversation of its top-level messages; each thread
 (replies carrying `thread_ts`) becomes its own conversation that starts with the parent message.
 
-Join/leave/topic/pin/bot-install and other event subtypes are dropped, as are messages with no
-text (a file or attachment alone). `<@U123>` mentions become `@name` from users.json; a user id
-missing from users.json stays as the raw id, as speaker and in mentions, rather than losing the
-message.
+Join/leave/topic/pin/bot-install and other event subtypes are skipped (their subtype is the
+reason), as are messages with no text (a file alone). A message whose `text` is empty but whose
+attachments carry text (integrations such as GitHub post that way) speaks that text. `<@U123>`
+mentions become `@name` from users.json; a user id missing from users.json stays as the raw id,
+as speaker and in mentions, rather than losing the message. A bot known only by its id is named
+as the channel's `bot_add` event named it (`github`), its id kept as an alias.
 """
 
 from __future__ import annotations
 
 import re
 import zipfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ftprep.convert.model import Conversation, Origin, Rejected, Turn
+from ftprep.convert.model import Conversation, Origin, Rejected, Skipped, Turn
 from ftprep.errors import FtprepError
 from ftprep.parsing import kind_of
 from ftprep.readers.chatlogs._helpers import (
     ChatLogOptions,
     as_object,
-    count,
     is_zip,
     load_json,
     open_zip,
@@ -45,6 +46,8 @@ METADATA = ("channels.json", "groups.json", "mpims.json", "dms.json")
 # dropped rather than guessed at.
 MESSAGE_SUBTYPES = frozenset({"bot_message", "me_message", "file_share", "thread_broadcast"})
 _ANGLE = re.compile(r"<([^<>\n]*)>")
+_BOT_LINK = re.compile(r"<https?://[^|>]*/services/(B\w+)\|([^>]+)>")  # in a bot_add's text
+NO_TEXT = "message without text (a file or attachment alone)"
 
 
 def sniff(path: str | Path) -> bool:
@@ -55,7 +58,9 @@ def sniff(path: str | Path) -> bool:
     return is_zip(path) and _layout(zip_names(path)) is not None
 
 
-def read(path: str | Path, options: ChatLogOptions | None = None) -> Iterator[Conversation | Rejected]:
+def read(
+    path: str | Path, options: ChatLogOptions | None = None
+) -> Iterator[Conversation | Rejected | Skipped]:
     """Yield each channel's conversation, then one per thread in it (by thread start)."""
     path = Path(path)
     if path.is_dir():
@@ -69,7 +74,7 @@ def read(path: str | Path, options: ChatLogOptions | None = None) -> Iterator[Co
 
 def _read(
     path: Path, every: list[str], archive: zipfile.ZipFile | None
-) -> Iterator[Conversation | Rejected]:
+) -> Iterator[Conversation | Rejected | Skipped]:
     layout = _layout(every)
     if layout is None:
         raise FtprepError(f"{path}: not a Slack export (no users.json or channels.json next to "
@@ -189,13 +194,13 @@ class _Message:
 @dataclass
 class _Channel:
     messages: list[_Message] = field(default_factory=list)
-    events: int = 0
-    empty: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    bots: dict[str, str] = field(default_factory=dict)  # bot id -> the name its bot_add gave
 
 
 def _channel(
     export: _Export, folder: str, day_files: list[str], users: dict[str, str], title: str | None
-) -> Iterator[Conversation | Rejected]:
+) -> Iterator[Conversation | Rejected | Skipped]:
     channel = _Channel()
     for name in day_files:
         where = export.where(name)
@@ -211,13 +216,12 @@ def _channel(
         for index, raw in enumerate(day, 1):
             problem = _collect(raw, users, channel)
             if problem is not None:
-                yield Rejected(Origin(where, index, folder, "item"), problem, raw)
-    base = Origin(str(export.root), None, folder)
-    if not channel.messages:
-        yield Rejected(base, f"channel has no messages with text ({count(channel.events, 'event')}"
-                             f" and {count(channel.empty, 'message')} without text dropped)")
-        return
-    yield from _conversations(channel.messages, base, title or folder)
+                yield Rejected(Origin(where, index, folder, "message"), problem, raw)
+    base = Origin(str(export.root), None, folder, "message")
+    if channel.messages:
+        yield from _conversations(channel.messages, base, title or folder, channel.bots)
+    for reason, units in channel.skipped.items():
+        yield Skipped(base, reason, units)
 
 
 def _collect(raw: Any, users: dict[str, str], channel: _Channel) -> str | None:
@@ -226,7 +230,9 @@ def _collect(raw: Any, users: dict[str, str], channel: _Channel) -> str | None:
         return f"message is {kind_of(raw)}, not an object"
     subtype = raw.get("subtype")
     if subtype is not None and subtype not in MESSAGE_SUBTYPES:
-        channel.events += 1
+        if subtype == "bot_add" and isinstance(raw.get("text"), str):
+            channel.bots.update(_BOT_LINK.findall(raw["text"]))
+        channel.skipped[f"{subtype} event" if isinstance(subtype, str) else "event"] += 1
         return None
     ts_text = raw.get("ts")
     try:
@@ -239,15 +245,40 @@ def _collect(raw: Any, users: dict[str, str], channel: _Channel) -> str | None:
     text = raw.get("text", "")
     if not isinstance(text, str):
         return f"message text is {kind_of(text)}, not a string"
+    if not text.strip():
+        text = attachment_text(raw.get("attachments"))  # bots post their text there
     text = render(text, users)
     if not text.strip():
-        channel.empty += 1  # a file, attachment or unfurl alone: nothing to learn from
+        channel.skipped[NO_TEXT] += 1  # a file, image or unfurl alone: nothing to learn from
         return None
     thread = raw.get("thread_ts")
     thread = thread if isinstance(thread, str) and thread else None
     turn = Turn(speaker, text, datetime.fromtimestamp(ts, UTC))
     channel.messages.append(_Message(ts, str(ts_text), turn, thread, thread not in (None, ts_text)))
     return None
+
+
+def attachment_text(attachments: Any) -> str:
+    """The text of a message's attachments as Slack shows it: pretext, title, text and fields of
+    each, or its `fallback` when it has none of those (integrations such as GitHub post so)."""
+    if not isinstance(attachments, list):
+        return ""
+    blocks: list[str] = []
+    for attachment in attachments:
+        if not isinstance(attachment, dict):
+            continue
+        parts = [attachment.get(key) for key in ("pretext", "title", "text")]
+        for item in attachment.get("fields") or []:
+            if isinstance(item, dict) and isinstance(item.get("value"), str):
+                title = item.get("title")
+                parts.append(f"{title}: {item['value']}" if isinstance(title, str) and title else item["value"])
+        lines = [part.strip() for part in parts if isinstance(part, str) and part.strip()]
+        fallback = attachment.get("fallback")
+        if not lines and isinstance(fallback, str) and fallback.strip():
+            lines = [fallback.strip()]
+        if lines:
+            blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
 
 
 def _speaker(raw: dict[str, Any], users: dict[str, str]) -> str | None:
@@ -288,9 +319,13 @@ def render(text: str, users: dict[str, str]) -> str:
 
 
 def _conversations(
-    messages: list[_Message], base: Origin, title: str
+    messages: list[_Message], base: Origin, title: str, bots: dict[str, str]
 ) -> Iterator[Conversation]:
     messages.sort(key=lambda m: (m.ts, m.ts_text))
+    for message in messages:  # a bot known only by its id: name it as its bot_add did
+        name = bots.get(message.turn.speaker)
+        if name:
+            message.turn = replace(message.turn, speaker=name, aliases=(message.turn.speaker,))
     replies: dict[str, list[_Message]] = defaultdict(list)
     for message in messages:
         if message.is_reply:
@@ -303,7 +338,7 @@ def _conversations(
         turns = [r.turn for r in replies[thread]]
         if thread in starters:
             turns.insert(0, starters[thread].turn)
-        origin = Origin(base.path, None, f"{base.conversation}/{thread}")
+        origin = Origin(base.path, None, f"{base.conversation}/{thread}", "message")
         yield Conversation(origin, turns, f"{title} thread {thread}")
 
 

@@ -2,24 +2,26 @@
 
 Shape (FORMATS.md §8.4): a single chat is `{name, type, id, messages[]}`; a full export nests
 chats under `chats.list[]` (and chats the user left under `left_chats.list[]`). Messages of type
-`service` (joins, pins, calls, title changes) are events and dropped. `text` is a string or a
-list of strings and `{type, text}` entity objects, concatenated as Telegram shows them. Messages
-with no text (a photo, sticker, file or poll alone) are dropped. Times come from
+`service` (joins, pins, calls, title changes) are events, skipped with their action as the
+reason. `text` is a string or a list of strings and `{type, text}` entity objects, concatenated
+as Telegram shows them. Messages with no text (a photo, sticker, file or poll alone) are skipped. Times come from
 `date_unixtime` (UTC) when present, else from `date` (the exporter's local wall-clock time).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ftprep.convert.model import Conversation, Origin, Rejected, Turn
+from ftprep.convert.model import Conversation, Origin, Rejected, Skipped, Turn
 from ftprep.errors import FtprepError
 from ftprep.parsing import kind_of
 from ftprep.readers.chatlogs._helpers import (
     ChatLogOptions,
+    SkipReason,
     from_epoch,
     from_iso,
     in_time_order,
@@ -29,6 +31,10 @@ from ftprep.readers.chatlogs._helpers import (
 )
 
 NAME = "telegram"
+# What a message without text carries, as (key, noun): checked in this order.
+_MEDIA = (("sticker_emoji", "sticker"), ("media_type", "media"), ("photo", "photo"),
+          ("file", "file"), ("poll", "poll"), ("location_information", "location"),
+          ("contact_information", "contact"))
 _MARKERS = re.compile(
     rb'"(date_unixtime|text_entities|personal_information|from_id)"'
     rb'|"type"\s*:\s*"(personal_chat|private_group|private_supergroup|public_supergroup'
@@ -45,7 +51,9 @@ def sniff(path: str | Path) -> bool:
     return head.startswith(b"{") and b'"guild"' not in head and _MARKERS.search(head) is not None
 
 
-def read(path: str | Path, options: ChatLogOptions | None = None) -> Iterator[Conversation | Rejected]:
+def read(
+    path: str | Path, options: ChatLogOptions | None = None
+) -> Iterator[Conversation | Rejected | Skipped]:
     """Yield one conversation per chat, and a `Rejected` for anything that cannot be read."""
     path = Path(path)
     where = str(path)
@@ -71,8 +79,9 @@ def _chat_lists(document: Any) -> list[Any] | None:
     return found
 
 
-def _chat(chat: Any, origin: Origin) -> Iterator[Conversation | Rejected]:
-    """The chat as a conversation, then a `Rejected` for each malformed message left out."""
+def _chat(chat: Any, origin: Origin) -> Iterator[Conversation | Rejected | Skipped]:
+    """The chat as a conversation, the skipped messages by reason, and a `Rejected` for each
+    malformed message left out."""
     if not isinstance(chat, dict):
         yield Rejected(origin, f"chat is {kind_of(chat)}, not an object", chat)
         return
@@ -86,29 +95,34 @@ def _chat(chat: Any, origin: Origin) -> Iterator[Conversation | Rejected]:
         return
     turns: list[Turn] = []
     problems: list[Rejected] = []
+    skipped: Counter[str] = Counter()
     for index, message in enumerate(messages, 1):
         turn = _turn(message)
         if isinstance(turn, Turn):
             turns.append(turn)
-        elif turn is not None:
+        elif isinstance(turn, SkipReason):
+            skipped[turn] += 1
+        else:
             where = Origin(origin.path, index, origin.conversation, "message")
             problems.append(Rejected(where, turn, message))
+    at = Origin(origin.path, None, origin.conversation, "message")
     if turns:
         name = chat.get("name")
         yield Conversation(origin, in_time_order(turns), name if isinstance(name, str) else None)
-    else:
-        yield Rejected(origin, f"chat has no messages with text (all {len(messages)} are "
-                               "service events, media or unreadable)", header)
+    for reason, units in skipped.items():
+        yield Skipped(at, reason, units)
     yield from problems
 
 
-def _turn(message: Any) -> Turn | str | None:
-    """A message as a turn; None for events and media; a string saying why it is malformed."""
+def _turn(message: Any) -> Turn | SkipReason | str:
+    """A message as a turn; a `SkipReason` for events and media; a string naming a defect."""
     if not isinstance(message, dict):
         return f"message is {kind_of(message)}, not an object"
     kind = message.get("type")
     if kind == "service":
-        return None
+        action = message.get("action")
+        return SkipReason(f"service event ({action})" if isinstance(action, str) and action
+                          else "service event")
     if kind != "message":
         return f"message type {kind!r} is neither 'message' nor 'service'"
     raw = message.get("text", "")
@@ -118,7 +132,8 @@ def _turn(message: Any) -> Turn | str | None:
             return "message text has a piece that is neither a string nor an entity with text"
         return f"message text is {kind_of(raw)}, not a string or a list"
     if not text.strip():
-        return None
+        media = next((noun for key, noun in _MEDIA if message.get(key)), None)
+        return SkipReason(f"{media} without text" if media else "message without text")
     speaker = next(
         (s.strip() for s in (message.get("from"), message.get("from_id"))
          if isinstance(s, str) and s.strip()),

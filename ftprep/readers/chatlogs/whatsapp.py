@@ -14,8 +14,9 @@ order the chat showed, so it says who answered whom.
 A line that does not start with a timestamp continues the message above it. A timestamped line
 without `Name: ` (Android), or whose text starts with U+200E (iOS writes events under the group
 name that way), is a system event: group created, member added, calls, the encryption notice.
-Events and deleted-message notices are dropped; media placeholders too unless `media = "keep"`
-(a caption under a placeholder is kept either way). The placeholder strings known here are the English and German ones seen in
+Events, the encryption notice and deleted-message notices are skipped (counted with their
+reason); media placeholders too unless `media = "keep"` (a caption under a placeholder is kept
+either way). The placeholder strings known here are the English and German ones seen in
 real exports; other locales' placeholders stay in as text.
 """
 
@@ -23,18 +24,18 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
-from ftprep.convert.model import Conversation, Origin, Rejected, Turn
+from ftprep.convert.model import Conversation, Origin, Rejected, Skipped, Turn
 from ftprep.errors import FtprepError
 from ftprep.readers.chatlogs._helpers import (
     DEFAULT_OPTIONS,
     READ_ERRORS,
     ChatLogOptions,
-    count,
     decode_text,
     is_zip,
     open_zip,
@@ -68,6 +69,21 @@ _DELETED = frozenset({
     "this message was deleted", "you deleted this message",
     "diese nachricht wurde gelöscht", "du hast diese nachricht gelöscht",
 })
+# The end-to-end encryption notice WhatsApp puts at the top of a chat, in the wordings seen in
+# exports (English, German, Spanish, French, Portuguese): its opening, then its key phrase ending
+# a sentence (someone typing "messages and calls are end-to-end encrypted, right?" is kept).
+_NOTICE = re.compile(
+    r"(messages (and calls|to this|you send)|nachrichten und anrufe|los mensajes y las llamadas"
+    r"|les messages et les appels|as mensagens e as chamadas)[^\n]{0,80}?"
+    r"(end-to-end encrypted|end-to-end encryption|ende-zu-ende-verschlüsselt"
+    r"|de extremo a extremo|de bout en bout|de ponta a ponta)\.",
+    re.IGNORECASE,
+)
+SYSTEM_EVENT = "system event (group created, member added or left, call, ...)"
+ENCRYPTION_NOTICE = "end-to-end encryption notice"
+MEDIA = "media without text (--media drop)"
+DELETED = "deleted message"
+NO_TEXT = "message without text"
 _EDITED = re.compile(r"\s*<(this message was edited|diese nachricht wurde bearbeitet)\.?>\s*$",
                      re.IGNORECASE)
 
@@ -86,8 +102,10 @@ def sniff(path: str | Path) -> bool:
     return _LINE.match(first.lstrip(_MARKS)) is not None
 
 
-def read(path: str | Path, options: ChatLogOptions | None = None) -> Iterator[Conversation | Rejected]:
-    """Yield the chat as one conversation, plus a `Rejected` for each unreadable line."""
+def read(
+    path: str | Path, options: ChatLogOptions | None = None
+) -> Iterator[Conversation | Rejected | Skipped]:
+    """Yield the chat as one conversation, what was skipped and why, and each unreadable line."""
     options = options or DEFAULT_OPTIONS
     path = Path(path)
     if not is_zip(path):
@@ -149,8 +167,9 @@ class _Raw:
 
 
 def parse(text: str, where: str, title: str, options: ChatLogOptions = DEFAULT_OPTIONS
-          ) -> Iterator[Conversation | Rejected]:
-    """Parse a whole export's text: the conversation, then any `Rejected` lines."""
+          ) -> Iterator[Conversation | Rejected | Skipped]:
+    """Parse a whole export's text: the conversation, the skipped messages by reason, then any
+    `Rejected` lines."""
     raws: list[_Raw] = []
     problems: list[Rejected] = []
     for number, line in enumerate(text.splitlines(), 1):
@@ -170,32 +189,30 @@ def parse(text: str, where: str, title: str, options: ChatLogOptions = DEFAULT_O
         clock = (hour, int(match["m"]), int(match["s"] or 0))
         raws.append(_Raw(number, (int(parts[0]), int(parts[1]), int(parts[2])), year_first, clock,
                          [match["rest"]]))
-    origin = Origin(where, None, title)
+    origin = Origin(where, None, title, "message")
     order = _date_order(raws, options)
     if isinstance(order, str):
-        yield Rejected(origin, order)
+        yield Rejected(origin, order, None, len(raws))  # every message: none has a date
+        yield from problems
         return
     turns: list[Turn] = []
-    events = media = 0
+    skipped: Counter[str] = Counter()
     for raw in raws:
         when = _datetime(raw, order)
         if when is None:
-            problems.append(Rejected(Origin(where, raw.line, title, "line"),
-                                     "timestamp is not a valid date", "\n".join(raw.rest)))
+            problems.append(Rejected(origin, "timestamp is not a valid date",
+                                     {"line": raw.line, "text": "\n".join(raw.rest)}))
             continue
         speaker, body = _split(raw.rest)
-        kind, text = ("event", "") if speaker is None else _classify(body, options)
-        if kind == "event":
-            events += 1
-        elif kind == "media":
-            media += 1
+        kind, text = _classify(speaker, body, raw.rest[0], options)
+        if kind == "skip":
+            skipped[text] += 1
         else:
             turns.append(Turn(speaker, text, when))  # type: ignore[arg-type]
     if turns:
         yield Conversation(origin, turns, title)
-    else:
-        yield Rejected(origin, f"chat has no messages with text ({count(events, 'system event')}"
-                               f" and {count(media, 'media or deleted message')} dropped)")
+    for reason, units in skipped.items():
+        yield Skipped(origin, reason, units)
     yield from problems
 
 
@@ -257,23 +274,30 @@ def _split(lines: list[str]) -> tuple[str | None, str]:
     return speaker, "\n".join([body, *lines[1:]]) if len(lines) > 1 else body
 
 
-def _classify(body: str, options: ChatLogOptions) -> tuple[str, str]:
-    """("text", the message text), ("media", "") for a placeholder or deleted message, or
-    ("event", "") for a system event.
+def _classify(speaker: str | None, body: str, first: str, options: ChatLogOptions) -> tuple[str, str]:
+    """("text", the message text) or ("skip", why it is not training text).
 
     iOS writes system events under the group's or sender's name with the body starting with
     U+200E (`Group: \u200eAlice added Bob`, `Rex: \u200eMissed voice call`); typed text never
-    starts with that mark, media placeholders do (`\u200eimage omitted`).
+    starts with that mark, media placeholders do (`\u200eimage omitted`). The encryption notice
+    comes with no name (Android), under the group's name (`Pokemon Chat: Messages and calls
+    are end-to-end encrypted...`) or marked (iOS).
     """
+    if _NOTICE.match((body if speaker is not None else first).lstrip(_MARKS)):
+        return "skip", ENCRYPTION_NOTICE
+    if speaker is None:
+        return "skip", SYSTEM_EVENT
     marked = body.startswith("\u200e")
     body = _EDITED.sub("", body.lstrip(_MARKS))
     head, _, tail = body.partition("\n")
     marker = head.strip(_MARKS + " \t").lower()
     if marker in _DELETED:
-        return "media", ""
+        return "skip", DELETED
     if marker in _MEDIA or _ATTACHED.match(marker):
         if options.media == "drop":
             body = tail  # a caption under the placeholder is the sender's own text: keep it
+            if not body.strip():
+                return "skip", MEDIA
     elif marked:
-        return "event", ""
-    return ("text", body) if body.strip() else ("media", "")
+        return "skip", SYSTEM_EVENT
+    return ("text", body) if body.strip() else ("skip", NO_TEXT)
