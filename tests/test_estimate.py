@@ -115,7 +115,9 @@ OPENAI_TRAINING_PRICES = [
 
 
 @pytest.mark.parametrize(("alias", "model_id", "price"), OPENAI_TRAINING_PRICES)
-def test_every_openai_model_has_openais_own_dated_price(alias: str, model_id: str, price: float) -> None:
+def test_every_openai_model_has_openais_own_dated_price(
+    alias: str, model_id: str, price: float
+) -> None:
     found = model(alias)
     assert found.id == model_id
     assert found.price is not None, f"{model_id} has no price"

@@ -32,9 +32,12 @@ def ft501(out: str) -> list[str]:
     ("2027-01-06", "error", 1),     # the day itself
     ("2027-02-01", "error", 1),     # after the model's shutdown too
 ])
-def test_severity_follows_the_day(monkeypatch: pytest.MonkeyPatch, day: str, severity: str, exit_code: int) -> None:
+def test_severity_follows_the_day(
+    monkeypatch: pytest.MonkeyPatch, day: str, severity: str, exit_code: int
+) -> None:
     monkeypatch.setenv("FTPREP_TODAY", day)
-    code, out, err = run("lint", SAMPLE, "--isolated", "--model", "gpt-4.1-mini", "--select", "FT501")
+    code, out, err = run("lint", SAMPLE, "--isolated", "--model", "gpt-4.1-mini",
+                         "--select", "FT501")
     assert len(ft501(out)) == 1
     ft501_line(severity, out)
     assert code == exit_code, out + err
@@ -57,11 +60,13 @@ def test_a_shut_down_model_is_an_error_not_a_note() -> None:
 
 
 @pytest.mark.parametrize(("day", "severity"), [
-    ("2026-09-22", "info"), ("2026-09-23", "warning"), ("2026-10-22", "warning"), ("2026-10-23", "error"),
+    ("2026-09-22", "info"), ("2026-09-23", "warning"), ("2026-10-22", "warning"),
+    ("2026-10-23", "error"),
 ])
 def test_shutdown_boundaries(monkeypatch: pytest.MonkeyPatch, day: str, severity: str) -> None:
     monkeypatch.setenv("FTPREP_TODAY", day)
-    _code, out, _err = run("lint", SAMPLE, "--isolated", "--model", "gpt-4.1-nano", "--select", "FT501")
+    _code, out, _err = run("lint", SAMPLE, "--isolated", "--model", "gpt-4.1-nano",
+                           "--select", "FT501")
     assert f"FT501 [{severity}]" in out
 
 
@@ -72,16 +77,22 @@ def test_json_carries_the_graded_severity(monkeypatch: pytest.MonkeyPatch) -> No
     document = json.loads(out)
     [diagnostic] = document["diagnostics"]
     assert (diagnostic["code"], diagnostic["severity"]) == ("FT501", "warning")
-    assert diagnostic["message"].startswith("OpenAI takes no new fine-tuning jobs from 2027-01-06, in 17 days")
+    assert diagnostic["message"].startswith(
+        "OpenAI takes no new fine-tuning jobs from 2027-01-06, in 17 days"
+    )
     assert code == 0
 
 
-def test_a_configured_severity_beats_the_grade(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_configured_severity_beats_the_grade(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("FTPREP_TODAY", "2027-01-10")
     config = tmp_path / "ftprep.toml"
     config.write_text('select = ["FT501"]\n[rules.FT501]\nseverity = "warning"\n', encoding="utf-8")
-    code, out, _err = run("lint", str(Path.cwd() / SAMPLE), "--config", str(config), "--model", "gpt-4.1")
-    assert "FT501 [warning] OpenAI has taken no new fine-tuning jobs since 2027-01-06, 4 days ago" in out
+    sample = str(Path(__file__).parents[1] / SAMPLE)
+    code, out, _err = run("lint", sample, "--config", str(config), "--model", "gpt-4.1")
+    assert ("FT501 [warning] OpenAI has taken no new fine-tuning jobs since 2027-01-06, "
+            "4 days ago") in out
     assert code == 0
 
 
