@@ -1,7 +1,8 @@
 """Which rules run, at what severity, with which options: settings applied to the registry.
 
 Order, as in ruff: the `select` base (default: every stable rule), then `extend-select`, then
-`ignore`. Preview rules run only when a selector names their full code.
+`ignore`. Preview rules run only when a selector names their full code. A rule's severity is the
+configuration's, else what the provider profile's `accepts` table implies, else its default.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from ftprep.config import Settings
 from ftprep.diagnostics import Finding, Severity
 from ftprep.errors import ConfigError
+from ftprep.providers.profile import load_provider
 from ftprep.registry import Rule, Status, all_rules, is_known_selector, matches
 from ftprep.suggest import closest
 
@@ -85,6 +87,10 @@ def active_rules(settings: Settings) -> list[ActiveRule]:
     for key in settings.rules:
         if not any(r.code == key.upper() or r.spec.name == key for r in rules):
             raise ConfigError(f"rules.{key}: unknown rule")
+    provider = load_provider(settings.provider)
+    for name in provider.accepts:
+        if not any(r.spec.name == name for r in rules):
+            raise ConfigError(f"provider profile {provider.id}: accepts.{name}: unknown rule name")
     chosen = []
     for rule in rules:
         wanted = _selected(rule, base) or _selected(rule, settings.extend_select)
@@ -92,7 +98,10 @@ def active_rules(settings: Settings) -> list[ActiveRule]:
             continue
         config = settings.rules.get(rule.code) or settings.rules.get(rule.spec.name)
         configured = config is not None and config.severity is not None
-        severity = config.severity if config and config.severity else rule.spec.severity
+        if config and config.severity:
+            severity = config.severity
+        else:
+            severity = provider.rule_severity(rule.spec.name) or rule.spec.severity
         chosen.append(ActiveRule(rule, severity, _options(rule, settings), configured))
     return chosen
 

@@ -13,6 +13,7 @@ from functools import cache
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ftprep.diagnostics import Severity
 from ftprep.errors import ConfigError
 from ftprep.resources import rules_dir
 
@@ -33,6 +34,13 @@ class DatedFact(_Strict):
     """A day something happens (a shutdown, the end of new jobs) and who says so."""
 
     date: datetime.date
+    source: str = Field(min_length=1)
+
+
+class Verdict(_Strict):
+    """Whether the provider trains on a record shape some providers reject, and who says so."""
+
+    accepted: bool
     source: str = Field(min_length=1)
 
 
@@ -64,6 +72,8 @@ class ProviderProfile(_Strict):
     recommended_examples: int | None = None
     formats: tuple[str, ...] = ("chat",)
     no_new_jobs_from: DatedFact | None = None  # the first day the provider creates no job
+    # rule name -> what this provider does with the shape the rule finds (see `rule_severity`)
+    accepts: dict[str, Verdict] = {}
     epochs: EpochHeuristic | None = None
     encodings: dict[str, str] = {}
     model: tuple[ModelProfile, ...] = ()
@@ -75,6 +85,17 @@ class ProviderProfile(_Strict):
             if wanted == model.id or wanted in model.aliases:
                 return model
         return None
+
+    def rule_severity(self, rule_name: str) -> Severity | None:
+        """The severity this provider's documented behaviour gives a rule, if the profile says.
+
+        A shape the provider trains on is worth knowing (info: other providers reject it); one
+        it rejects is an error. A rule the profile does not name keeps its own default.
+        """
+        verdict = self.accepts.get(rule_name)
+        if verdict is None:
+            return None
+        return Severity.INFO if verdict.accepted else Severity.ERROR
 
     def encoding_for(self, name: str) -> str | None:
         """The tokenizer of a model this profile does not list, by tiktoken's prefix map."""

@@ -12,12 +12,15 @@ from ftprep.registry import RecordFormat, RuleSpec, Scope
 
 SPEC = RuleSpec(
     code="FT108", name="role-order", scope=Scope.RECORD, severity=Severity.ERROR,
-    summary="A system message is not first or not the only one, or a tool result answers no "
-            "preceding tool call.",
-    why="The system message sets up the conversation and providers expect at most one, first "
-        "(Fireworks' docs; Mistral's trainer rejects a second one). A tool (or legacy function) "
-        "message is the answer to the assistant's call just before it; without that call the "
-        "example is incoherent and the provider rejects it.",
+    summary="A system message comes after the conversation has started, or a tool result "
+            "answers no preceding tool call.",
+    why="System messages set the conversation up, so they open it: Fireworks documents the "
+        "system message as first if present (docs.fireworks.ai/fine-tuning/fine-tuning-models) "
+        "and Mistral's trainer takes one, at the start (mistral-finetune "
+        "finetune/data/tokenize.py); one in the middle is usually two examples glued together. "
+        "A tool (or legacy function) message is the answer to the assistant's call just before "
+        "it; without that call the example is incoherent and the provider rejects it. Several "
+        "system messages at the start are FT127's, whose severity follows the provider.",
     bad='{"messages": [{"role": "user", "content": "Hi"}, {"role": "system", '
         '"content": "Be brief."}, '
         '{"role": "assistant", "content": "Hello"}]}',
@@ -30,8 +33,8 @@ SPEC = RuleSpec(
 
 def check(record: Record, _options: None) -> Iterator[Finding]:
     roles = record.roles
-    if roles is not None and "system" not in roles[1:]:
-        return  # plain: no tool messages, and no system message after the first
+    if roles is not None and not _system_after_start(roles):
+        return  # plain: no tool messages, and system messages only at the start
     if record.format is RecordFormat.CHAT:
         yield from _check_order("/messages", record.messages)
     else:
@@ -39,8 +42,15 @@ def check(record: Record, _options: None) -> Iterator[Finding]:
             yield from _check_order(base, messages)
 
 
+def _system_after_start(roles: tuple[str, ...]) -> bool:
+    opening = 0
+    while opening < len(roles) and roles[opening] == "system":
+        opening += 1
+    return "system" in roles[opening:]
+
+
 def _check_order(base: str, messages: list[Any]) -> Iterator[Finding]:
-    systems = 0
+    started = False  # a message other than a system message has been seen
     previous: dict[str, Any] = {}  # the last message that is not a tool result
     for index, message in enumerate(messages):
         if type(message) is not dict:
@@ -48,15 +58,16 @@ def _check_order(base: str, messages: list[Any]) -> Iterator[Finding]:
         role = message.get("role")
         if role == "user" or role == "assistant":  # the common case, decided first
             previous = message
+            started = True
         elif role == "system" or role == "developer":
-            at = f"{base}/{index}/role"
-            if systems:
-                yield Finding(at, f"more than one system message ({role} is message {index + 1})")
-            elif index:
-                yield Finding(at, f"{role} message is message {index + 1}, not the first")
-            systems += 1
+            if started:
+                yield Finding(
+                    f"{base}/{index}/role",
+                    f"{role} message is message {index + 1}, after the conversation has started",
+                )
             previous = message
         elif role == "tool":
+            started = True
             calls = previous.get("tool_calls")
             if previous.get("role") != "assistant" or type(calls) is not list or not calls:
                 yield Finding(
@@ -64,6 +75,7 @@ def _check_order(base: str, messages: list[Any]) -> Iterator[Finding]:
                     "tool message does not follow an assistant message with tool_calls",
                 )
         elif role == "function":
+            started = True
             called = type(previous.get("function_call")) is dict
             if previous.get("role") != "assistant" or not called:
                 yield Finding(
@@ -72,3 +84,4 @@ def _check_order(base: str, messages: list[Any]) -> Iterator[Finding]:
                 )
         else:
             previous = message  # an unknown role (FT103) still ends a run of tool results
+            started = True
