@@ -17,13 +17,16 @@ import orjson
 
 from ftprep.convert.conversations import parse_gap
 from ftprep.convert.layouts import ConvertOptions, layout_names, parse_mapping
-from ftprep.convert.output import write_outcomes
+from ftprep.config import Settings
+from ftprep.convert.output import ExampleLimit, write_outcomes
 from ftprep.convert.pipeline import ConvertRequest, InputNote, convert_sources
 from ftprep.convert.summary import ConvertSummary
 from ftprep.errors import EXIT_CLEAN, EXIT_PROBLEMS, FtprepError
+from ftprep.linting import run_context
 from ftprep.readers.chatlogs import NAMES as LOG_NAMES
 from ftprep.readers.chatlogs import ChatLogOptions
 from ftprep.readers.tabular import KINDS, TabularOptions
+from ftprep.tokens import get_counter
 from ftprep.writers import atomic_bytes
 
 FROM_CHOICES = (*layout_names(), *LOG_NAMES)
@@ -58,7 +61,11 @@ def _gap(_ctx: click.Context, _param: click.Parameter, value: str | None) -> obj
 @click.option("--sheet", default=None, help="XLSX sheet name or 1-based position (default: first).")
 @click.option("--assistant", multiple=True, metavar="NAME", help="Chat logs: who plays the assistant.")
 @click.option("--gap", callback=_gap, default=None, metavar="DURATION",
-              help="Chat logs: start a new example after this much silence (e.g. 30m, 2h).")
+              help="Chat logs: start a new example after this much silence (e.g. 30m, 2h; "
+                   "default 6h, none for ChatGPT exports); 'none' keeps a conversation whole.")
+@click.option("--model", "-m", default=None,
+              help="Target model, e.g. gpt-4.1-mini: examples over its per-example token limit "
+                   "are rejected (as lint --model would report them).")
 @click.option("--date-order", type=click.Choice(["auto", "day-first", "month-first"]), default="auto",
               help="WhatsApp: how to read 01/02/21.")
 @click.option("--media", type=click.Choice(["drop", "keep"]), default="drop",
@@ -71,7 +78,7 @@ def convert(
     mapping: tuple[str, ...], system: str | None, system_column: str | None, template: str | None,
     no_clean: bool, kind: str | None, delimiter: str | None, encoding: str | None,
     no_header: bool, sheet: str | None, assistant: tuple[str, ...], gap: object,
-    date_order: str, media: str, fail_on_reject: bool, summary_format: str,
+    model: str | None, date_order: str, media: str, fail_on_reject: bool, summary_format: str,
 ) -> int:
     """Turn CSV/TSV, XLSX, Parquet, JSON/JSONL and chat-log exports into chat JSONL.
 
@@ -93,28 +100,48 @@ def convert(
         log=ChatLogOptions(date_order=date_order, media=media),  # type: ignore[arg-type]
         assistant=frozenset(assistant), gap=gap, system=system,  # type: ignore[arg-type]
     )
+    limit, model_notes = _example_limit(model)
     summary = ConvertSummary()
     notes: list[InputNote] = []
     out_name = output if output != "-" else "<stdout>"
     existed = output != "-" and Path(output).exists()
     with _maybe_atomic(rejects) as rejects_stream:
         if output == "-":
-            write_outcomes(convert_sources(request, notes), sys.stdout.buffer, rejects_stream, summary, out_name)
+            write_outcomes(convert_sources(request, notes), sys.stdout.buffer, rejects_stream, summary,
+                           out_name, limit)
             sys.stdout.flush()
         else:
             try:
                 with atomic_bytes(Path(output)) as stream:
-                    write_outcomes(convert_sources(request, notes), stream, rejects_stream, summary, out_name)
+                    write_outcomes(convert_sources(request, notes), stream, rejects_stream, summary,
+                                   out_name, limit)
                     if not summary.examples:
                         raise _NothingWritten  # abandons the temporary file: no empty output
             except _NothingWritten:
                 pass
+    for note in model_notes:
+        click.echo(f"ftprep: note: {note}", err=True)
     _render_summary(summary, notes, out_name, rejects, summary_format)
     if not summary.examples:
         _explain_nothing_written(summary, out_name, existed, rejects)
         return EXIT_PROBLEMS
     rejected = sum(summary.rejected_units.values())
     return EXIT_PROBLEMS if fail_on_reject and rejected else EXIT_CLEAN
+
+
+def _example_limit(model: str | None) -> tuple[ExampleLimit | None, list[str]]:
+    """The per-example token limit of `--model`, and what to tell the user about it."""
+    if model is None:
+        return None, []
+    context = run_context(Settings(model=model))
+    notes = list(context.notes)
+    if context.limit is None:
+        if not notes:  # a model the profile knows, without a published limit
+            notes.append(f"no per-example token limit is known for {context.model_name}: "
+                         "examples are not checked against one")
+        return None, notes
+    counter = get_counter(context.encoding)
+    return ExampleLimit(context.model_name or model, context.limit, counter), notes
 
 
 class _NothingWritten(Exception):
@@ -135,8 +162,9 @@ def _explain_nothing_written(summary: ConvertSummary, out_name: str, existed: bo
         kept = f"{out_name} was not written" + (" (the existing file is unchanged)" if existed else "")
     click.echo(f"ftprep: error: no examples written: {what}; {kept}", err=True)
     if summary.reasons:
-        where = f"see {rejects}" if rejects else "pass --rejects FILE to keep them"
-        click.echo(f"  hint: the reasons are listed above; {where} with each record", err=True)
+        where = f"{rejects} holds each record with its reason" if rejects else \
+            "pass --rejects FILE to keep each record with its reason"
+        click.echo(f"  hint: the reasons are counted above; {where}", err=True)
 
 
 def _maybe_atomic(path: Path | None) -> AbstractContextManager[IO[bytes] | None]:

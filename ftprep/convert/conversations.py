@@ -1,7 +1,7 @@
 """Turn chat-log conversations into chat training examples.
 
 The user says who plays the assistant (`--assistant NAME`); everyone else is the user. A
-conversation is split where the silence between two turns exceeds `gap`; consecutive turns of
+conversation is split where the silence between two turns exceeds `gap` (`DEFAULT_GAP`); consecutive turns of
 one role are merged (several people speaking in a row become one user message, each line
 prefixed with its speaker). A segment becomes an example when it has a user turn followed by an
 assistant turn; turns that cannot be learned from (before the first user turn, after the last
@@ -19,11 +19,19 @@ from typing import Any
 from ftprep.convert.model import Conversation, Converted, Origin, Rejected, Turn
 
 
+# A silence this long ends an example unless --gap says otherwise: long enough that an answer
+# given hours later the same day stays with its question, short enough that a night's sleep
+# ends the exchange (see README, Converting). ChatGPT conversations are one session each: none.
+DEFAULT_GAP = timedelta(hours=6)
+NO_GAP = timedelta.max  # `--gap none`: one example per conversation, however long
+
+
 @dataclass(frozen=True)
 class LogOptions:
     assistant: frozenset[str]
-    gap: timedelta | None = None
+    gap: timedelta = NO_GAP
     system: str | None = None
+    measure_span: bool = True  # report how long each example lasts (False: one session anyway)
 
 
 @dataclass(frozen=True)
@@ -32,26 +40,42 @@ class _Segment:
 
 
 def parse_gap(text: str) -> timedelta:
-    """`30m`, `2h`, `1d`, `45s` or a bare number of minutes."""
+    """`30m`, `2h`, `1d`, `45s`, a bare number of minutes, or `none` (`NO_GAP`)."""
     units = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
     value = text.strip().lower()
+    if value in ("none", "off"):
+        return NO_GAP
     unit = value[-1] if value and value[-1] in units else "m"
     number = value[:-1] if value and value[-1] in units else value
     try:
         amount = float(number)
     except ValueError:
-        raise ValueError(f"invalid gap {text!r}: use a number with s, m, h or d, e.g. 30m") from None
+        raise ValueError(f"invalid gap {text!r}: use a number with s, m, h or d (e.g. 30m), "
+                         "or none") from None
     if amount <= 0:
         raise ValueError(f"invalid gap {text!r}: it must be positive")
     return timedelta(**{units[unit]: amount})
 
 
-def _segments(turns: list[tuple[int, Turn]], gap: timedelta | None) -> Iterator[_Segment]:
+def describe_gap(gap: timedelta) -> str:
+    """`6h`, `30m`, `1d`, `none`: a gap as `--gap` takes it."""
+    if gap == NO_GAP:
+        return "none"
+    seconds = int(gap.total_seconds())
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+def _segments(turns: list[tuple[int, Turn]], gap: timedelta) -> Iterator[_Segment]:
+    """Runs of turns with no silence over `gap` between neighbours, in file order (a clock that
+    runs back between two turns is no silence)."""
     current: list[tuple[int, Turn]] = []
     for position, turn in turns:
         previous = current[-1][1] if current else None
         silent = (
-            previous is not None and gap is not None and turn.time is not None
+            previous is not None and gap != NO_GAP and turn.time is not None
             and previous.time is not None and turn.time - previous.time > gap
         )
         if silent:
@@ -73,6 +97,11 @@ def _merge(turns: list[Turn], role: str) -> str:
     if role == "user" and len(speakers) > 1:
         return "\n".join(f"{t.speaker}: {t.text}" for t in turns)
     return "\n".join(t.text for t in turns)
+
+
+def _span(turns: list[Turn]) -> timedelta | None:
+    times = [t.time for t in turns if t.time is not None]
+    return max(times) - min(times) if len(times) > 1 else None
 
 
 def _at(origin: Origin, position: int) -> Origin:
@@ -117,5 +146,6 @@ def conversation_examples(
                 role = kept_roles[start]
                 messages.append({"role": role, "content": _merge(kept[start:i], role)})
                 start = i
-        yield Converted(_at(origin, turns[first_user][0]), {"messages": messages}, len(kept))
+        yield Converted(_at(origin, turns[first_user][0]), {"messages": messages}, len(kept),
+                        span=_span(kept) if options.measure_span else None)
         yield from _reject(origin, turns[last_assistant + 1 :], "message after the assistant's last reply")

@@ -7,7 +7,7 @@ the row, line or conversation it came from.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 
@@ -97,9 +97,11 @@ class Converted:
     """A training example ready to write, with where it came from.
 
     `units` is how many source units (rows, or chat messages) the example consumed, so the
-    summary can say read = written + rejected in the source's own unit.
+    summary can say read = written + rejected + skipped in the source's own unit. `span` is the
+    time from a chat-log example's first message to its last, when the log has times.
     """
 
     origin: Origin
     record: dict[str, Any]
     units: int = 1
+    span: timedelta | None = None

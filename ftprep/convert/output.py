@@ -1,8 +1,8 @@
 """Write converted examples and rejects: self-checked, deterministic, atomic, nothing lost.
 
 Every example is checked with the same record rules `lint` runs (error severity, schema
-families) before it is written; one that fails becomes a reject naming the rule, so `convert`
-cannot emit a file that lints with errors. For the same reason one output holds one format:
+families, and with `--model` the per-example token limit) before it is written; one that fails
+becomes a reject naming the rule, so `convert` cannot emit a file that lints with errors. For the same reason one output holds one format:
 a preference example after chat ones (or the reverse) stops the run, since lint calls a mixed
 file an error (FT123) and a fine-tuning job takes one method per file. Output is UTF-8, LF, one
 object per line, keys in construction order: the same input gives byte-identical files.
@@ -11,11 +11,13 @@ object per line, keys in construction order: the same input gives byte-identical
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import IO, Any
 
 import orjson
 
 from ftprep.config import Settings
+from ftprep.counting import plan_for
 from ftprep.convert.model import Converted, Origin, Rejected, Skipped
 from ftprep.convert.summary import ConvertSummary
 from ftprep.diagnostics import Location, Severity
@@ -23,21 +25,35 @@ from ftprep.engine import RecordChecker
 from ftprep.errors import FtprepError
 from ftprep.record import Record
 from ftprep.selection import active_rules
+from ftprep.tokens import Counter
 
 SELF_CHECK_FAMILIES = ("FT1",)
+LIMIT_RULE = "FT201"  # example-too-long: checked when the target model is known
+
+
+@dataclass(frozen=True)
+class ExampleLimit:
+    """The target model's per-example token limit and the counter for its tokenizer."""
+
+    model: str
+    limit: int
+    counter: Counter
 
 
 class SelfCheck:
-    """The schema rules `lint` would run, applied to one output record."""
+    """The error rules `lint` would run on one output record: the schema rules, and with a
+    known model the per-example token limit (so `lint --model` agrees with what was written)."""
 
-    def __init__(self) -> None:
-        rules = [
-            r for r in active_rules(Settings(select=SELF_CHECK_FAMILIES)) if r.severity >= Severity.ERROR
-        ]
+    def __init__(self, limit: ExampleLimit | None = None) -> None:
+        select = SELF_CHECK_FAMILIES + ((LIMIT_RULE,) if limit is not None else ())
+        rules = [r for r in active_rules(Settings(select=select)) if r.severity >= Severity.ERROR]
         self._checker = RecordChecker(rules)
+        self._limit = limit
 
     def problems(self, record: dict[str, Any], raw: bytes, line: int, path: str) -> list[str]:
         item = Record(Location(path, line), raw, record)
+        if self._limit is not None:
+            self._count(item, self._limit)
         found: list[str] = []
         for active in self._checker.rules_for(item):
             try:
@@ -45,7 +61,18 @@ class SelfCheck:
                     found.append(f"{active.code} {finding.message}")
             except Exception as error:  # the rule boundary, as in the engine
                 found.append(f"internal error in {active.code}: {type(error).__name__}: {error}")
+        if self._limit is not None:  # FT201 names no model: say which limit this is
+            model = self._limit.model
+            found = [f"{p} of {model}" if p.startswith(LIMIT_RULE) else p for p in found]
         return found
+
+    @staticmethod
+    def _count(item: Record, limit: ExampleLimit) -> None:
+        plan = plan_for(item.data, item.format)
+        counts = limit.counter.count(plan.content + plan.other)
+        item.tokens.content = sum(counts[: len(plan.content)])
+        item.tokens.total = sum(counts) + plan.overhead
+        item.tokens.limit = limit.limit
 
 
 def _dump(value: Any) -> bytes:
@@ -61,10 +88,10 @@ def reject_json(rejected: Rejected) -> dict[str, Any]:
 
 def write_outcomes(
     outcomes: Iterable[Converted | Rejected | Skipped], out: IO[bytes], rejects: IO[bytes] | None,
-    summary: ConvertSummary, out_name: str,
+    summary: ConvertSummary, out_name: str, limit: ExampleLimit | None = None,
 ) -> None:
     """Stream outcomes to `out` and `rejects`, counting every unit into `summary`."""
-    check = SelfCheck()
+    check = SelfCheck(limit)
     line = 0
     first: tuple[str, Origin] | None = None  # the format of the output, and who set it
     for outcome in outcomes:
@@ -87,9 +114,12 @@ def write_outcomes(
                 out.write(raw)
                 line += 1
                 summary.examples += 1
+                summary.note_span(outcome.span, outcome.origin)
                 summary.written_units[unit] += units
                 summary.formats[kind] += 1
                 continue
+            if any(p.startswith(LIMIT_RULE) for p in problems):
+                summary.over_limit += 1
             outcome = Rejected(outcome.origin, "invalid example: " + "; ".join(problems), outcome.record,
                                units)
         summary.rejected_units[unit] += units

@@ -15,7 +15,13 @@ from datetime import timedelta
 from pathlib import Path
 from types import ModuleType
 
-from ftprep.convert.conversations import LogOptions, conversation_examples
+from ftprep.convert.conversations import (
+    DEFAULT_GAP,
+    NO_GAP,
+    LogOptions,
+    conversation_examples,
+    describe_gap,
+)
 from ftprep.convert.layouts import ConvertOptions, RecordConverter
 from ftprep.convert.model import Conversation, Converted, Origin, Rejected, Skipped
 from ftprep.errors import FtprepError
@@ -25,6 +31,9 @@ from ftprep.readers.jsonl import STDIN
 from ftprep.readers.tabular import ReadStats, TabularOptions, read_records
 
 DEFAULT_ASSISTANT = {"chatgpt-export": frozenset({"assistant"})}
+# A ChatGPT conversation is one session, however long the user took to come back to it: no
+# gap by default, and no warning when it lasts days.
+READER_GAPS = {"chatgpt-export": NO_GAP}
 
 
 @dataclass
@@ -37,7 +46,7 @@ class ConvertRequest:
     tabular: TabularOptions = field(default_factory=TabularOptions)
     log: ChatLogOptions = field(default_factory=ChatLogOptions)
     assistant: frozenset[str] = frozenset()
-    gap: timedelta | None = None
+    gap: timedelta | None = None  # None: the reader's default (DEFAULT_GAP, or READER_GAPS)
     system: str | None = None
 
 
@@ -112,8 +121,11 @@ def convert_sources(
         reader = _log_reader(path, request.layout)
         if reader is not None:
             assistant = _assistant_for(reader, path, request)
-            notes.append(InputNote(path, reader.NAME, [f"assistant: {', '.join(sorted(assistant))}"]))
-            options = LogOptions(assistant, request.gap, request.system)
+            gap = request.gap if request.gap is not None else READER_GAPS.get(reader.NAME, DEFAULT_GAP)
+            how = "" if request.gap is not None else " (default; change with --gap)"
+            notes.append(InputNote(path, reader.NAME, [f"assistant: {', '.join(sorted(assistant))}",
+                                                       f"gap: {describe_gap(gap)}{how}"]))
+            options = LogOptions(assistant, gap, request.system, measure_span=reader.NAME not in READER_GAPS)
             seen: Counter[str] = Counter()
             names: set[str] = set()  # speakers and their aliases, which --assistant may name
             for item in reader.read(path, request.log):

@@ -10,12 +10,16 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
+
+from ftprep.convert.model import Origin
 
 # A JSON pointer inside a reason: starts at a word boundary with "/" and has a numeric segment.
 _POINTER = re.compile(r"(?<![\w/])/[^\s:;,()]*")
 _INDEX = re.compile(r"(?<=/)\d+(?=/|$)")
 SHOWN_REASONS = 12  # the text summary lists this many reason lines; JSON lists them all
+LONG_SPAN = timedelta(days=1)  # a chat-log example longer than this is warned about
 
 
 def reason_group(reason: str) -> str:
@@ -78,6 +82,30 @@ class ConvertSummary:
     reasons: ReasonCounts = field(default_factory=ReasonCounts)  # why units were rejected
     skip_reasons: ReasonCounts = field(default_factory=ReasonCounts)  # why units were skipped
     formats: Counter[str] = field(default_factory=Counter)
+    long_spans: int = 0  # examples whose messages span more than LONG_SPAN
+    longest: tuple[timedelta, Origin] | None = None
+    over_limit: int = 0  # examples rejected for the model's per-example token limit
+
+    def note_span(self, span: timedelta | None, origin: Origin) -> None:
+        """Remember a written chat-log example's time span, for the long-span warning."""
+        if span is None or span <= LONG_SPAN:
+            return
+        self.long_spans += 1
+        if self.longest is None or span > self.longest[0]:
+            self.longest = (span, origin)
+
+    def warnings(self) -> list[str]:
+        found: list[str] = []
+        if self.longest is not None:
+            span, origin = self.longest
+            noun = "example spans" if self.long_spans == 1 else "examples span"
+            found.append(f"{self.long_spans:,} {noun} more than a day (the longest, "
+                         f"{duration(span)}, starts at {origin}); a shorter --gap splits them")
+        if self.over_limit:
+            noun = "example was" if self.over_limit == 1 else "examples were"
+            found.append(f"{self.over_limit:,} {noun} rejected for the model's per-example "
+                         "token limit; for chat logs, a shorter --gap splits them")
+        return found
 
     @property
     def balanced(self) -> bool:
@@ -94,6 +122,7 @@ class ConvertSummary:
             "examples": self.examples, "formats": dict(self.formats),
             "reasons": dict(self.reasons.most_common()),
             "skip_reasons": dict(self.skip_reasons.most_common()), "balanced": self.balanced,
+            "warnings": self.warnings(),
         }
 
     def text_lines(self, out_name: str, rejects: str | None) -> list[str]:
@@ -114,6 +143,7 @@ class ConvertSummary:
         if self.skip_reasons:
             lines.append("skipped (not training text):")
             lines += _reason_lines(self.skip_reasons.most_common(), None)
+        lines += [f"warning: {warning}" for warning in self.warnings()]
         if not self.balanced:  # a bug, not a user error: say so loudly
             lines.append("ftprep: internal error: read != written + rejected + skipped; "
                          "please report this")
@@ -127,6 +157,18 @@ def _reason_lines(ranked: list[tuple[str, int]], rejects: str | None) -> list[st
         where = f" (see {rejects})" if rejects else ""
         lines.append(f"  {sum(n for _r, n in rest):>7,}  for {len(rest):,} other reasons{where}")
     return lines
+
+
+def duration(span: timedelta) -> str:
+    """`30 hours`, `12 days`, `14 months`, `2.5 years`: a long span as a person says it."""
+    days = span.total_seconds() / 86400
+    if days < 2:
+        return f"{round(days * 24)} hours"
+    if days < 60:
+        return f"{round(days)} days"
+    if days < 730:
+        return f"{round(days / 30.44)} months"
+    return f"{days / 365.25:.1f} years"
 
 
 def plural(noun: str, count: int) -> str:

@@ -6,7 +6,13 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from ftprep.convert.conversations import LogOptions, conversation_examples, parse_gap
+from ftprep.convert.conversations import (
+    NO_GAP,
+    LogOptions,
+    conversation_examples,
+    describe_gap,
+    parse_gap,
+)
 from ftprep.convert.model import Conversation, Converted, Origin, Rejected, Turn
 
 T0 = datetime(2024, 5, 1, 9, 0)
@@ -64,9 +70,18 @@ def test_segment_without_assistant_rejects_every_turn() -> None:
 
 
 @pytest.mark.parametrize(("text", "expected"), [("30m", timedelta(minutes=30)), ("2h", timedelta(hours=2)),
-                                                 ("1d", timedelta(days=1)), ("45", timedelta(minutes=45))])
+                                                 ("1d", timedelta(days=1)), ("45", timedelta(minutes=45)),
+                                                 ("none", NO_GAP), ("OFF", NO_GAP)])
 def test_parse_gap(text: str, expected: timedelta) -> None:
     assert parse_gap(text) == expected
+    assert parse_gap(describe_gap(expected)) == expected
+
+
+def test_example_span_is_measured_from_first_to_last_message() -> None:
+    out = run([turn("Bob", "q", 0), turn("Ann", "a", 60 * 30)])
+    assert isinstance(out[0], Converted) and out[0].span == timedelta(hours=30)
+    out = run([turn("Bob", "q", 0), turn("Ann", "a", 60 * 30)], measure_span=False)
+    assert isinstance(out[0], Converted) and out[0].span is None
 
 
 @pytest.mark.parametrize("text", ["soon", "-5m", "0"])

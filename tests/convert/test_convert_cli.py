@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import orjson
@@ -137,7 +138,8 @@ def test_all_rejected_exits_1_keeps_the_old_output_and_writes_the_rejects(tmp_pa
     assert "read 2 items: 0 written + 2 rejected" in err
     assert f"ftprep: error: no examples written: all 2 items read were rejected; {out} was not " \
            "written (the existing file is unchanged)" in err
-    assert "2  /images lists local image files, which chat JSONL cannot carry" in err and f"see {rejects}" in err
+    assert "2  /images lists local image files, which chat JSONL cannot carry" in err
+    assert f"{rejects} holds each record with its reason" in err
     assert stdout == ""
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mllm.json", "out.jsonl", "rejects.jsonl"]
 
@@ -147,7 +149,7 @@ def test_all_rejected_to_stdout_exits_1_with_nothing_on_stdout(tmp_path: Path) -
     source.write_text(json.dumps(LOCAL_IMAGES), encoding="utf-8")
     code, stdout, err = run("convert", str(source))
     assert code == 1 and stdout == ""
-    assert "no examples written" in err and "pass --rejects FILE to keep them" in err
+    assert "no examples written" in err and "pass --rejects FILE to keep each record" in err
 
 
 @pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not present")
@@ -335,3 +337,94 @@ def test_blank_rows_are_counted_as_skipped(tmp_path: Path) -> None:
     assert code == 0
     assert_balanced(summary, out, rejects)
     assert summary["skipped"] == {"row": 2} and summary["skip_reasons"] == {"blank row": 2}
+
+
+def whatsapp_chat(path: Path, hours: list[float]) -> Path:
+    """A two-person WhatsApp export: Bob asks, Ann answers, at these hours after 1 May 2024 09:00."""
+    start = datetime(2024, 5, 1, 9, 0)
+    rows = []
+    for i, hour in enumerate(hours):
+        when = start + timedelta(hours=hour)
+        speaker, text = ("Bob", f"question {i // 2}") if i % 2 == 0 else ("Ann", f"answer {i // 2}")
+        rows.append(f"{when:%d/%m/%y, %H:%M} - {speaker}: {text}\n")
+    path.write_text("".join(rows), encoding="utf-8")
+    return path
+
+
+def test_chat_logs_split_at_a_six_hour_silence_by_default(tmp_path: Path) -> None:
+    # answered 3 hours later: still one exchange; the next question comes after a night
+    chat = whatsapp_chat(tmp_path / "chat.txt", [0, 3, 20, 20.5])
+    code, summary, out, rejects = convert(tmp_path, str(chat), "--assistant", "Ann")
+    assert code == 0
+    assert_balanced(summary, out, rejects)
+    assert [[m["content"] for m in r["messages"]] for r in lines(out)] == [
+        ["question 0", "answer 0"], ["question 1", "answer 1"]]
+    assert summary["inputs"][0]["notes"] == ["assistant: Ann", "gap: 6h (default; change with --gap)"]
+    code, summary, out, _rejects = convert(tmp_path, str(chat), "--assistant", "Ann", "--gap", "none")
+    assert code == 0 and summary["examples"] == 1
+    assert summary["inputs"][0]["notes"][1] == "gap: none"
+
+
+def test_an_example_spanning_days_is_warned_about(tmp_path: Path) -> None:
+    chat = whatsapp_chat(tmp_path / "chat.txt", [0, 5, 10, 15, 20, 25, 30, 35])  # never 6h apart
+    code, summary, _out, _rejects = convert(tmp_path, str(chat), "--assistant", "Ann")
+    assert code == 0 and summary["examples"] == 1
+    assert summary["warnings"] == [
+        f"1 example spans more than a day (the longest, 35 hours, starts at {chat}, message 1, "
+        "conversation chat); a shorter --gap splits them"]
+    code, _stdout, err = run("convert", str(chat), "--assistant", "Ann", "-o", str(tmp_path / "o.jsonl"))
+    assert "warning: 1 example spans more than a day (the longest, 35 hours," in err
+
+
+def test_examples_over_the_models_token_limit_are_rejected(tmp_path: Path) -> None:
+    source = tmp_path / "long.jsonl"
+    long_text = "word " * 17_000  # over gpt-3.5-turbo's 16,385 tokens
+    records = [{"messages": [{"role": "user", "content": long_text}, {"role": "assistant", "content": "ok"}]},
+               {"messages": [{"role": "user", "content": "short"}, {"role": "assistant", "content": "ok"}]}]
+    source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    code, summary, out, rejects = convert(tmp_path, str(source))
+    assert code == 0 and summary["examples"] == 2  # no model named: no limit to check
+    code, summary, out, rejects = convert(tmp_path, str(source), "--model", "gpt-3.5-turbo")
+    assert code == 0
+    assert_balanced(summary, out, rejects)
+    assert summary["examples"] == 1
+    (reason,) = summary["reasons"]
+    assert reason.startswith("invalid example: FT201 example has 17,0")
+    assert reason.endswith("over the 16,385 limit of gpt-3.5-turbo-0125")
+    assert summary["warnings"] == ["1 example was rejected for the model's per-example token limit; "
+                                   "for chat logs, a shorter --gap splits them"]
+    code, _o, err = run("lint", str(out), "--isolated", "--model", "gpt-3.5-turbo", "--select", "FT1,FT201")
+    assert code == 0, err
+
+
+def test_chatgpt_conversations_are_not_split_by_time(tmp_path: Path) -> None:
+    def node(node_id: str, role: str, text: str, when: int, parent: str | None, child: str | None) -> dict:
+        return {"id": node_id, "parent": parent, "children": [child] if child else [],
+                "message": {"author": {"role": role}, "create_time": when,
+                            "content": {"content_type": "text", "parts": [text]}}}
+    day = 86_400
+    mapping = {"a": node("a", "user", "q1", 0, None, "b"), "b": node("b", "assistant", "a1", 60, "a", "c"),
+               "c": node("c", "user", "q2", 3 * day, "b", "d"), "d": node("d", "assistant", "a2", 3 * day, "c", None)}
+    export = tmp_path / "conversations.json"
+    export.write_text(json.dumps([{"id": "c1", "title": "t", "current_node": "d", "mapping": mapping}]))
+    code, summary, out, _rejects = convert(tmp_path, str(export))
+    assert code == 0
+    assert [len(r["messages"]) for r in lines(out)] == [4]  # the user came back three days later
+    assert summary["warnings"] == [] and summary["inputs"][0]["notes"][1].startswith("gap: none")
+
+
+@pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not present")
+def test_whatstk_lorem_2000_is_no_longer_one_giant_example(tmp_path: Path) -> None:
+    chat = CORPORA / "realworld" / "whatstk" / "lorem-2000.txt"
+    code, summary, out, rejects = convert(tmp_path, str(chat), "--assistant", "John")
+    assert code == 0
+    assert_balanced(summary, out, rejects)
+    assert summary["examples"] == 132
+    assert max(len(r["messages"]) for r in lines(out)) < 30
+    code, summary, out, _rejects = convert(tmp_path, str(chat), "--assistant", "John", "--gap", "none")
+    assert summary["examples"] == 1
+    assert "(the longest, 14 months," in summary["warnings"][0]
+    code, summary, _out, _rejects = convert(tmp_path, str(chat), "--assistant", "John", "--gap", "none",
+                                           "--model", "gpt-3.5-turbo")
+    assert code == 1 and summary["examples"] == 0
+    assert any("FT201" in reason and "gpt-3.5-turbo-0125" in reason for reason in summary["reasons"])
