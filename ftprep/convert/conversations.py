@@ -108,12 +108,17 @@ def _at(origin: Origin, position: int) -> Origin:
     return Origin(origin.path, position, origin.conversation, "message")
 
 
+def _source(turn: Turn) -> dict[str, Any]:
+    """A message as the reader read it, for the rejects file."""
+    source: dict[str, Any] = {"speaker": turn.speaker, "text": turn.text}
+    if turn.time is not None:
+        source["time"] = turn.time.isoformat()
+    return source
+
+
 def _reject(origin: Origin, turns: list[tuple[int, Turn]], reason: str) -> Iterator[Rejected]:
     for position, turn in turns:
-        source: dict[str, Any] = {"speaker": turn.speaker, "text": turn.text}
-        if turn.time is not None:
-            source["time"] = turn.time.isoformat()
-        yield Rejected(_at(origin, position), reason, source)
+        yield Rejected(_at(origin, position), reason, _source(turn))
 
 
 def conversation_examples(
@@ -135,7 +140,8 @@ def conversation_examples(
             yield from _reject(origin, turns, "segment has no user message before the assistant's")
             continue
         yield from _reject(origin, turns[:first_user], "assistant message before any user message")
-        kept = [t for _i, t in turns[first_user : last_assistant + 1]]
+        numbered_kept = turns[first_user : last_assistant + 1]
+        kept = [t for _i, t in numbered_kept]
         kept_roles = roles[first_user : last_assistant + 1]
         messages: list[dict[str, Any]] = []
         if options.system:
@@ -147,5 +153,6 @@ def conversation_examples(
                 messages.append({"role": role, "content": _merge(kept[start:i], role)})
                 start = i
         yield Converted(_at(origin, turns[first_user][0]), {"messages": messages}, len(kept),
-                        span=_span(kept) if options.measure_span else None)
+                        span=_span(kept) if options.measure_span else None,
+                        parts=[(_at(origin, i), _source(t)) for i, t in numbered_kept])
         yield from _reject(origin, turns[last_assistant + 1 :], "message after the assistant's last reply")

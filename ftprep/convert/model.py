@@ -105,3 +105,11 @@ class Converted:
     record: dict[str, Any]
     units: int = 1
     span: timedelta | None = None
+    source: Any = None  # the source unit as read (a row's fields), for the rejects file
+    parts: list[tuple[Origin, Any]] | None = None  # or each unit's origin and source, when several
+
+    def rejected(self, reason: str) -> list[Rejected]:
+        """The example refused after all: each source unit it consumed, as read, with `reason`."""
+        if self.parts is None:
+            return [Rejected(self.origin, reason, self.source, self.units)]
+        return [Rejected(origin, reason, source) for origin, source in self.parts]

@@ -120,15 +120,20 @@ def write_outcomes(
                 continue
             if any(p.startswith(LIMIT_RULE) for p in problems):
                 summary.over_limit += 1
-            outcome = Rejected(outcome.origin, "invalid example: " + "; ".join(problems), outcome.record,
-                               units)
-        summary.rejected_units[unit] += units
-        summary.reasons.add(outcome.reason, units)
-        if rejects is not None:
-            try:
-                rejects.write(_dump(reject_json(outcome)))
-            except TypeError as error:  # a source value orjson cannot encode
-                raise FtprepError(f"cannot write reject from {outcome.origin}: {error}") from None
+            for refused in outcome.rejected("invalid example: " + "; ".join(problems)):
+                _reject(refused, rejects, summary)
+            continue
+        _reject(outcome, rejects, summary)
+
+
+def _reject(rejected: Rejected, rejects: IO[bytes] | None, summary: ConvertSummary) -> None:
+    summary.rejected_units[rejected.origin.unit] += rejected.units
+    summary.reasons.add(rejected.reason, rejected.units)
+    if rejects is not None:
+        try:
+            rejects.write(_dump(reject_json(rejected)))
+        except TypeError as error:  # a source value orjson cannot encode
+            raise FtprepError(f"cannot write reject from {rejected.origin}: {error}") from None
 
 
 def _mixed(first: tuple[str, Origin], later: tuple[str, Origin], out_name: str) -> FtprepError:

@@ -38,7 +38,7 @@ def assert_balanced(summary: dict, out: Path, rejects: Path) -> None:
         assert read == (summary["written"].get(unit, 0) + summary["rejected"].get(unit, 0)
                         + summary["skipped"].get(unit, 0))
     assert sum(summary["skipped"].values()) == sum(summary["skip_reasons"].values())
-    assert len(lines(out)) == summary["examples"]
+    assert (len(lines(out)) if out.exists() else 0) == summary["examples"]
     rejected = lines(rejects) if rejects.exists() else []
     assert sum(r.get("units", 1) for r in rejected) == sum(summary["reasons"].values())
     assert sum(summary["rejected"].values()) == sum(summary["reasons"].values())
@@ -227,14 +227,15 @@ def test_self_check_rejects_an_example_the_schema_rules_refuse() -> None:
     good = {"messages": [{"role": "user", "content": "Capital of France?"},
                          {"role": "assistant", "content": "Paris."}]}
     bad = {"messages": [{"role": "user", "content": "Capital of France?"}]}
+    row = {"question": "Capital of France?", "answer": ""}
     out, rejects, summary = io.BytesIO(), io.BytesIO(), ConvertSummary()
-    outcomes = [Converted(Origin("src.csv", 1), good), Converted(Origin("src.csv", 2), bad, units=1)]
+    outcomes = [Converted(Origin("src.csv", 1), good), Converted(Origin("src.csv", 2), bad, source=row)]
     write_outcomes(outcomes, out, rejects, summary, "out.jsonl")
     assert out.getvalue().count(b"\n") == 1
     rejected = orjson.loads(rejects.getvalue())
     assert rejected["origin"]["row"] == 2
     assert rejected["reason"].startswith("invalid example: FT106")
-    assert rejected["source"] == bad
+    assert rejected["source"] == row  # the row as read, not the example built from it
     assert summary.balanced and summary.read["row"] == 2
 
 
@@ -428,3 +429,30 @@ def test_whatstk_lorem_2000_is_no_longer_one_giant_example(tmp_path: Path) -> No
                                            "--model", "gpt-3.5-turbo")
     assert code == 1 and summary["examples"] == 0
     assert any("FT201" in reason and "gpt-3.5-turbo-0125" in reason for reason in summary["reasons"])
+
+
+def test_self_check_rejects_keep_the_source_record_as_read(tmp_path: Path) -> None:
+    source = tmp_path / "chat.jsonl"
+    record = {"id": "r1", "messages": [{"role": "user", "content": "hi", "lang": "en"}]}
+    source.write_text(json.dumps(record) + "\n" + json.dumps(
+        {"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]}) + "\n")
+    code, summary, out, rejects = convert(tmp_path, str(source))
+    assert code == 0
+    (rejected,) = lines(rejects)
+    assert rejected["reason"].startswith("invalid example: FT106")
+    assert rejected["source"] == record  # with its id and the message's extra key
+
+
+def test_a_refused_chat_log_example_rejects_each_message_as_read(tmp_path: Path) -> None:
+    chat = tmp_path / "chat.txt"
+    chat.write_text("01/05/24, 09:00 - Bob: " + "word " * 17_000 + "\n01/05/24, 09:01 - Ann: ok\n"
+                    "01/05/24, 09:02 - Bob: thanks\n01/05/24, 09:03 - Ann: welcome\n", encoding="utf-8")
+    code, summary, out, rejects = convert(tmp_path, str(chat), "--assistant", "Ann", "--model",
+                                          "gpt-3.5-turbo")
+    assert code == 1
+    assert_balanced(summary, out, rejects)
+    rejected = lines(rejects)
+    assert [(r["origin"]["message"], r["source"]["speaker"]) for r in rejected] == [
+        (1, "Bob"), (2, "Ann"), (3, "Bob"), (4, "Ann")]
+    assert rejected[3]["source"] == {"speaker": "Ann", "text": "welcome", "time": "2024-05-01T09:03:00"}
+    assert all("FT201" in r["reason"] for r in rejected)

@@ -150,7 +150,7 @@ class Layout(ABC):
 
     def convert(self, record: SourceRecord) -> Converted | Rejected:
         try:
-            return Converted(record.origin, self.build(record.fields))
+            return Converted(record.origin, self.build(record.fields), source=record.fields)
         except RecordError as error:
             return Rejected(record.origin, error.reason, record.fields)
 
