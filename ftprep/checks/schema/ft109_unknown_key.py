@@ -41,18 +41,30 @@ _INPUT_KEYS = frozenset({"messages", "tools", "parallel_tool_calls"})
 _OTHER_RULES = frozenset({"weight", "tool_calls", "function_call"})
 
 
+# What each holder takes, in the order the format documents them, for a message that has no
+# likely suggestion to offer.
+_TAKES = {
+    RecordFormat.CHAT: ("a chat record", ("messages", "tools", "parallel_tool_calls", "functions")),
+    RecordFormat.PREFERENCE: (
+        "a preference record", ("input", "preferred_output", "non_preferred_output")
+    ),
+}
+_ROLE_ORDER = ("role", "content", "name", "tool_calls", "tool_call_id", "weight")
+
+
 def check(record: Record, options: Options) -> Iterator[Finding]:
     data = record.data
     top = CHAT_KEYS if record.format is RecordFormat.CHAT else PREFERENCE_KEYS
-    yield from _unknown("", data, top, options.allowed_keys)
+    yield from _unknown("", data, top, options.allowed_keys, _TAKES.get(record.format))
     source = data.get("input")
     if record.format is RecordFormat.PREFERENCE and type(source) is dict:
-        yield from _unknown("/input", source, _INPUT_KEYS, ())
+        takes = ("the input", ("messages", "tools", "parallel_tool_calls"))
+        yield from _unknown("/input", source, _INPUT_KEYS, (), takes)
     for pointer, message in h.messages(record):
         role = message.get("role")
         allowed = h.ROLE_KEYS.get(role) if type(role) is str else None
         if allowed is None:
-            yield from _unknown(pointer, message, h.MESSAGE_KEYS, ())
+            yield from _unknown(pointer, message, h.MESSAGE_KEYS, (), None)
             continue
         for key in message:
             if key in allowed or key in _OTHER_RULES:
@@ -63,18 +75,30 @@ def check(record: Record, options: Options) -> Iterator[Finding]:
                     f"key {h.quoted(key)} is not used on {role} messages",
                 )
             else:
-                yield _finding(pointer, key, allowed)
+                listed = tuple(k for k in _ROLE_ORDER if k in allowed)
+                article = "an" if role == "assistant" else "a"
+                yield _finding(pointer, key, allowed, (f"{article} {role} message", listed))
 
 
 def _unknown(
-    pointer: str, holder: dict[str, Any], known: frozenset[str], extra: Iterable[str]
+    pointer: str, holder: dict[str, Any], known: frozenset[str], extra: Iterable[str],
+    takes: tuple[str, tuple[str, ...]] | None,
 ) -> Iterator[Finding]:
     for key in holder:
         if key not in known and key not in extra:
-            yield _finding(pointer, key, known)
+            yield _finding(pointer, key, known, takes)
 
 
-def _finding(pointer: str, key: str, known: frozenset[str]) -> Finding:
+def _finding(
+    pointer: str, key: str, known: frozenset[str], takes: tuple[str, tuple[str, ...]] | None
+) -> Finding:
+    """A likely intended key when there is one (`suggest`), else what the holder takes."""
     hint = h.suggest(key, known)
-    extra = f" (did you mean {h.quoted(hint)}?)" if hint else ""
+    if hint:
+        extra = f" (did you mean {h.quoted(hint)}?)"
+    elif takes is not None:
+        holder, keys = takes
+        extra = f" ({holder} takes {', '.join(h.quoted(k) for k in keys)})"
+    else:
+        extra = ""
     return Finding(f"{pointer}/{escape(key)}", f"unknown key {h.quoted(key)}{extra}")
