@@ -4,7 +4,11 @@ A case has `input` (JSONL text; `input_b64` for raw bytes; `file_name` to name t
 data.jsonl; or a `files` table, name = text, to lint a folder of files), optional `options` (the rule's own),
 `settings` (run settings such as `model`), and `expect = ["2:31 FT205 the message", ...]` or
 `pass = true`. An expectation pins the finding's whole message: a rule whose wording or numbers
-drift fails its cases.
+drift fails its cases. Two optional keys, one entry per expectation in the same order, pin what
+the JSON report adds: `pointers = ["/messages/1/content", ...]`, each finding's JSON pointer, and
+`related = [["3:1", "5:1"], ...]`, the `line:col` of each finding's related locations.
+Every finding, pinned or not, must name a file of the input and carry a pointer that is "" or
+starts with "/", for itself and each related location.
 Each case runs with only its rule selected, once with the engine's shape gate and once without:
 both must give the same findings, which proves the gate never hides a problem.
 """
@@ -56,7 +60,8 @@ def test_case(code: str, case: dict[str, Any], tmp_path: Path) -> None:
     settings = {"select": [code], **case.get("settings", {})}
     if case.get("options"):
         settings["rules"] = {code: case["options"]}
-    gated = _described(_lint(tmp_path, case, settings, shape_gate=True))
+    diagnostics = _lint(tmp_path, case, settings, shape_gate=True)
+    gated = _described(diagnostics)
     ungated = _described(_lint(tmp_path, case, settings, shape_gate=False))
     assert gated == ungated, "the shape gate hid or changed a finding"
     expected = [] if case.get("pass") else case["expect"]
@@ -64,6 +69,22 @@ def test_case(code: str, case: dict[str, Any], tmp_path: Path) -> None:
     # test_every_expectation_pins_its_message keeps those from creeping back in.
     assert [_as_expected(got, want) for got, want in zip(gated, expected)] == expected
     assert len(gated) == len(expected), gated
+    for diagnostic in diagnostics:
+        for location in (diagnostic.location, *diagnostic.related):
+            _assert_well_placed(location, tmp_path)
+    if "pointers" in case:
+        assert [d.location.pointer for d in diagnostics] == case["pointers"]
+    if "related" in case:
+        related = [[f"{r.line}:{r.column}" for r in d.related] for d in diagnostics]
+        assert related == case["related"]
+
+
+def _assert_well_placed(location: Any, tmp_path: Path) -> None:
+    """A location names a file of the input and holds a JSON pointer (RFC 6901) or ""."""
+    assert isinstance(location.path, str) and Path(location.path).is_file(), location
+    assert Path(location.path).resolve().is_relative_to(tmp_path.resolve()), location
+    pointer = location.pointer
+    assert isinstance(pointer, str) and (pointer == "" or pointer.startswith("/")), location
 
 
 def _described(diagnostics: list[Any]) -> list[str]:
