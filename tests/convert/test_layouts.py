@@ -669,3 +669,46 @@ def test_mapped_columns_are_checked_against_every_sampled_record() -> None:
     rows = [{"q": "first has no answer key"}, {"q": "x", "a": "y"}]
     out, _ = convert(rows, mapping=parse_mapping(["user=q", "assistant=a"]))
     assert records(out) == [("rejected", "record has no 'a'"), chat(user("x"), assistant("y"))]
+
+
+def _resolve(document: Any, pointer: str) -> Any:
+    """The value at a JSON pointer (RFC 6901) in `document`; KeyError/IndexError if absent."""
+    for token in pointer.split("/")[1:]:
+        token = token.replace("~1", "/").replace("~0", "~")
+        document = document[int(token)] if isinstance(document, list) else document[token]
+    return document
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        ({"conversations": [{"from": "human", "value": "  "}, {"from": "gpt", "value": "a"}]},
+         "/conversations/0/value is empty"),
+        ({"conversations": [{"from": "human", "value": "q"}, {"from": "gpt", "value": 3}]},
+         "/conversations/1/value is a number, not text"),
+        ({"conversations": [{"from": "human", "value": "q"},
+                            {"from": "function_call", "value": '{"arguments": {}}'}]},
+         "/conversations/1/value has no function name"),
+        ({"conversations": [{"from": "human", "value": "q"}, {"from": "CHARACTER", "value": "a"}]},
+         "/conversations/1/from: unknown role 'CHARACTER' (known: user, assistant, system, tool "
+         "(or human, gpt, function_call, observation))"),
+        ({"conversations": [{"from": "human", "value": [{"type": "text", "text": "q"},
+                                                        {"type": "audio"}]},
+                            {"from": "gpt", "value": "a"}]},
+         "/conversations/0/value/1: 'audio' content parts cannot be written to chat fine-tuning data"),
+        # LLaMA-Factory v1: the tool call part is taken out, the reasoning part keeps its index
+        ({"messages": [{"role": "user", "content": "q"},
+                       {"role": "assistant", "content": [
+                           {"type": "tool_call", "value": '{"name": "f", "arguments": {}}'},
+                           {"type": "reasoning", "value": "think"}]}]},
+         "/messages/1/content/1: 'reasoning' content parts cannot be written to chat fine-tuning data"),
+        ({"messages": [{"role": "user", "content": "q"},
+                       {"role": "assistant", "function_call": {"arguments": "{}"}}]},
+         "/messages/1/function_call has no function name"),
+    ],
+)
+def test_reject_pointers_point_into_the_source(fields: dict[str, Any], reason: str) -> None:
+    out, _converter = convert([fields])
+    assert records(out) == [("rejected", reason)]
+    pointer = reason.split(" ", 1)[0].rstrip(":")
+    _resolve(fields, pointer)  # raises if the pointer names a key the source does not have

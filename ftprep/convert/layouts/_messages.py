@@ -36,6 +36,7 @@ ROLES = {
     "function": _TOOL,
 }
 _KNOWN_ROLES = "user, assistant, system, tool (or human, gpt, function_call, observation)"
+CONTENT_KEYS = ("content", "value", "text")  # OpenAI/HF, ShareGPT, others: the first present
 
 
 def _dumps(value: Any) -> str:
@@ -89,41 +90,42 @@ class MessageReader:
             raise RecordError(f"{ptr} has no role (role or from)")
         role = ROLES.get(raw.strip().lower())
         if role is None:
-            raise RecordError(f"{ptr}: unknown role {raw!r} (known: {_KNOWN_ROLES})")
-        content = item["content"] if "content" in item else item.get("value", item.get("text"))
+            key = "role" if "role" in item else "from"
+            raise RecordError(f"{ptr}/{key}: unknown role {raw!r} (known: {_KNOWN_ROLES})")
+        # Pointers name the key the source used (ShareGPT's `value`, not `content`), so a
+        # reason points into the record as the user wrote it.
+        key = next((k for k in CONTENT_KEYS if k in item), CONTENT_KEYS[0])
+        content = item.get(key)
+        cptr = f"{ptr}/{key}"
         if role == _CALL:
-            return {
-                "role": "assistant",
-                "tool_calls": self._calls(structured(content), f"{ptr}/value"),
-            }
+            return {"role": "assistant", "tool_calls": self._calls(structured(content), cptr)}
         if role == _TOOL:
-            return self._result(item, content, ptr)
+            return self._result(item, content, ptr, cptr)
         if role == "assistant":
-            return self._assistant(item, content, ptr)
-        out: dict[str, Any] = {"role": role, "content": self._content(content, ptr, required=True)}
+            return self._assistant(item, content, ptr, cptr)
+        out: dict[str, Any] = {"role": role, "content": self._content(content, ptr, cptr, required=True)}
         if isinstance(item.get("name"), str):
             out["name"] = item["name"]
         return out
 
-    def _assistant(self, item: dict[str, Any], content: Any, ptr: str) -> dict[str, Any]:
+    def _assistant(self, item: dict[str, Any], content: Any, ptr: str, cptr: str) -> dict[str, Any]:
         out: dict[str, Any] = {"role": "assistant"}
-        calls = item.get("tool_calls")
+        calls, calls_ptr = item.get("tool_calls"), f"{ptr}/tool_calls"
         if calls is None and item.get("function_call") is not None:
-            calls = [item["function_call"]]
+            calls, calls_ptr = item["function_call"], f"{ptr}/function_call"
+        drop: tuple[str, ...] = ()
         if calls is None and isinstance(content, list):  # LLaMA-Factory v1 `tool_call` parts
             part_calls = [
-                p for p in content if isinstance(p, dict) and p.get("type") == "tool_call"
+                (i, p) for i, p in enumerate(content) if isinstance(p, dict) and p.get("type") == "tool_call"
             ]
             if part_calls:
-                calls = [structured(p.get("value", p.get("text"))) for p in part_calls]
-                content = [
-                    p for p in content if not (isinstance(p, dict) and p.get("type") == "tool_call")
-                ]
+                calls = [structured(p.get("value", p.get("text"))) for _i, p in part_calls]
+                calls_ptr, drop = cptr, ("tool_call",)
         has_calls = calls is not None and calls != []
         if (content is not None and content != "") or not has_calls:
-            out["content"] = self._content(content, ptr, required=not has_calls, join=True)
+            out["content"] = self._content(content, ptr, cptr, required=not has_calls, join=True, drop=drop)
         if has_calls:
-            out["tool_calls"] = self._calls(calls, f"{ptr}/tool_calls")
+            out["tool_calls"] = self._calls(calls, calls_ptr)
         if isinstance(item.get("name"), str):
             out["name"] = item["name"]
         if "weight" in item:
@@ -132,24 +134,32 @@ class MessageReader:
             out["weight"] = _weight(item["loss_weight"], f"{ptr}/loss_weight")
         return out
 
-    def _content(self, value: Any, ptr: str, required: bool, join: bool = False) -> Any:
+    def _content(
+        self, value: Any, ptr: str, cptr: str, required: bool, join: bool = False,
+        drop: tuple[str, ...] = (),
+    ) -> Any:
+        """The content at `cptr` (in the message at `ptr`); parts of a type in `drop` (tool
+        calls already taken out) are left out, and the other parts keep their source index."""
         if isinstance(value, str):
             if required and not value.strip():
-                raise RecordError(f"{ptr}/content is empty")
+                raise RecordError(f"{cptr} is empty")
             return value
         if isinstance(value, list):
-            parts = [self._part(part, f"{ptr}/content/{i}") for i, part in enumerate(value)]
+            parts = [
+                self._part(part, f"{cptr}/{i}") for i, part in enumerate(value)
+                if not (drop and isinstance(part, dict) and part.get("type") in drop)
+            ]
             texts = [p["text"] for p in parts if p["type"] == "text"]
             if len(texts) == len(parts) and (len(parts) == 1 or join):
-                return self._content("".join(texts), ptr, required)
+                return self._content("".join(texts), ptr, cptr, required)
             if required and not parts:
-                raise RecordError(f"{ptr}/content is empty")
+                raise RecordError(f"{cptr} is empty")
             return parts
         if value is None:
             if required:
                 raise RecordError(f"{ptr} has no content")
             return None
-        raise RecordError(f"{ptr}/content is {kind_of(value)}, not text")
+        raise RecordError(f"{cptr} is {kind_of(value)}, not text")
 
     @staticmethod
     def _part(part: Any, ptr: str) -> dict[str, Any]:
@@ -179,8 +189,8 @@ class MessageReader:
         )
 
     def _calls(self, value: Any, ptr: str) -> list[dict[str, Any]]:
-        if isinstance(value, dict):
-            value = [value]
+        if isinstance(value, dict):  # one call, not a list: its pointer is the value itself
+            return [self._call(value, ptr)]
         if not isinstance(value, list) or not value:
             raise RecordError(f"{ptr} is {kind_of(value)}, not a tool call (or list of them)")
         return [self._call(call, f"{ptr}/{i}") for i, call in enumerate(value)]
@@ -206,7 +216,7 @@ class MessageReader:
             "function": {"name": name, "arguments": arguments},
         }
 
-    def _result(self, item: dict[str, Any], content: Any, ptr: str) -> dict[str, Any]:
+    def _result(self, item: dict[str, Any], content: Any, ptr: str, cptr: str) -> dict[str, Any]:
         call_id = item.get("tool_call_id")
         if isinstance(call_id, str) and call_id:
             if call_id in self.pending:
@@ -220,7 +230,7 @@ class MessageReader:
         return {
             "role": "tool",
             "tool_call_id": call_id,
-            "content": self._content(content, ptr, required=True, join=True),
+            "content": self._content(content, ptr, cptr, required=True, join=True),
         }
 
 
