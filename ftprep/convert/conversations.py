@@ -1,12 +1,14 @@
 """Turn chat-log conversations into chat training examples.
 
-The user says who plays the assistant (`--assistant NAME`); everyone else is the user. A
-conversation is split where the silence between two turns exceeds `gap` (`DEFAULT_GAP`); consecutive turns of
-one role are merged (several people speaking in a row become one user message, each line
-prefixed with its speaker). A segment becomes an example when it has a user turn followed by an
-assistant turn; turns that cannot be learned from (before the first user turn, after the last
-assistant turn, or in a segment with no assistant) are rejected with the reason, so the
-accounting is in messages: read = written + rejected.
+The user says who plays the assistant (`--assistant NAME`, matching a speaker's name or one of
+its aliases); everyone else is the user. A conversation is split where the silence between two
+turns exceeds `gap` (`DEFAULT_GAP`); consecutive turns of one role are merged. In a group chat
+(more than one person besides the assistant) every user line is prefixed with its speaker's
+name, so the model can tell who says what; in a one-to-one chat no line is. A segment becomes an
+example when it has a user turn followed by an assistant turn; turns that cannot be learned from
+(before the first user turn, after the last assistant turn, or in a segment with no assistant)
+are rejected with the reason, so the accounting is in messages: read = written + rejected
+(+ what the reader skipped).
 """
 
 from __future__ import annotations
@@ -92,9 +94,10 @@ def _role(turn: Turn, options: LogOptions) -> str:
     return "user"
 
 
-def _merge(turns: list[Turn], role: str) -> str:
-    speakers = {t.speaker for t in turns}
-    if role == "user" and len(speakers) > 1:
+def _merge(turns: list[Turn], role: str, group: bool) -> str:
+    """One message from consecutive turns of one role; in a group chat each user line carries
+    its speaker's name, whether one or several people speak in that turn."""
+    if role == "user" and group:
         return "\n".join(f"{t.speaker}: {t.text}" for t in turns)
     return "\n".join(t.text for t in turns)
 
@@ -127,6 +130,9 @@ def conversation_examples(
     """Examples (and rejected turns) from one conversation, in order."""
     origin = conversation.origin
     numbered = list(enumerate(conversation.turns, 1))
+    # A group chat has several people besides the assistant; decided once per conversation, so
+    # every example of one chat names its users the same way.
+    group = len({t.speaker for t in conversation.turns if _role(t, options) == "user"}) > 1
     yield from _reject(origin, [(i, t) for i, t in numbered if not t.text.strip()], "empty message")
     for segment in _segments([(i, t) for i, t in numbered if t.text.strip()], options.gap):
         turns = segment.turns
@@ -150,7 +156,7 @@ def conversation_examples(
         for i in range(1, len(kept) + 1):
             if i == len(kept) or kept_roles[i] != kept_roles[start]:
                 role = kept_roles[start]
-                messages.append({"role": role, "content": _merge(kept[start:i], role)})
+                messages.append({"role": role, "content": _merge(kept[start:i], role, group)})
                 start = i
         yield Converted(_at(origin, turns[first_user][0]), {"messages": messages}, len(kept),
                         span=_span(kept) if options.measure_span else None,

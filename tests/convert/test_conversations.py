@@ -43,6 +43,24 @@ def test_consecutive_turns_merge_and_group_speakers_are_named() -> None:
     assert out[0].units == 4
 
 
+def test_group_chat_names_every_user_line_even_a_lone_speaker() -> None:
+    out = run([turn("Bob", "hi", 0), turn("Ann", "Hello Bob", 1), turn("Cy", "me too?", 2),
+               turn("Dee", "and me", 3), turn("Ann", "Welcome both", 4)])
+    (example,) = out
+    assert isinstance(example, Converted)
+    assert [m["content"] for m in example.record["messages"]] == [
+        "Bob: hi", "Hello Bob", "Cy: me too?\nDee: and me", "Welcome both"]
+    # one person besides the assistant: nobody's name is added
+    one_to_one = run([turn("Bob", "hi", 0), turn("Ann", "Hello", 1), turn("Bob", "bye", 2),
+                      turn("Ann", "Bye", 3)])
+    assert [m["content"] for m in one_to_one[0].record["messages"]] == ["hi", "Hello", "bye", "Bye"]  # type: ignore[union-attr]
+
+
+def test_assistant_is_matched_by_any_of_its_names() -> None:
+    out = run([turn("Bob", "hi", 0), Turn("Annie", "Hello", T0 + timedelta(minutes=1), aliases=("Ann",))])
+    assert roles(out[0]) == ["user", "assistant"]
+
+
 def test_gap_splits_into_separate_examples() -> None:
     turns = [turn("Bob", "q1", 0), turn("Ann", "a1", 1), turn("Bob", "q2", 200), turn("Ann", "a2", 201)]
     assert len(run(turns)) == 1

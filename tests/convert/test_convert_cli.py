@@ -456,3 +456,15 @@ def test_a_refused_chat_log_example_rejects_each_message_as_read(tmp_path: Path)
         (1, "Bob"), (2, "Ann"), (3, "Bob"), (4, "Ann")]
     assert rejected[3]["source"] == {"speaker": "Ann", "text": "welcome", "time": "2024-05-01T09:03:00"}
     assert all("FT201" in r["reason"] for r in rejected)
+
+
+@pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not present")
+def test_whatsapp_group_chat_names_every_user_line(tmp_path: Path) -> None:
+    chat = CORPORA / "realworld" / "whatstk" / "example-12h.txt"
+    code, summary, out, rejects = convert(tmp_path, str(chat), "--assistant", "Misty")
+    assert code == 0
+    assert_balanced(summary, out, rejects)
+    users = [m["content"] for r in lines(out) for m in r["messages"] if m["role"] == "user"]
+    assert users and all(": " in line for text in users for line in text.split("\n"))
+    assert users[0] == "Ash Ketchum: Hey guys!\nBrock: Hey Ash, good to have a common group!"
+    assert "Ash Ketchum: Indeed. I think having a whatsapp group nowadays is a good idea" in users
