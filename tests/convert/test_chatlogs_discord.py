@@ -132,3 +132,9 @@ def test_sniff_only_its_own_files() -> None:
     assert not discord.sniff(DATA / "telegram" / "result.json")
     assert not discord.sniff(DATA / "chatgpt" / "conversations.json")
     assert not discord.sniff(DATA / "whatsapp" / "android_ddmmyy.txt")
+
+
+def test_account_name_is_an_alias_of_the_nickname() -> None:
+    (channel,) = split(discord.read(EXPORT))[0]
+    assert [(t.speaker, t.aliases) for t in channel.turns] == [
+        ("Ada", ("ada_l",)), ("Grace", ("grace.h",)), ("linus", ()), ("HelperBot", ())]

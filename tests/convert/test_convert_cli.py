@@ -468,3 +468,25 @@ def test_whatsapp_group_chat_names_every_user_line(tmp_path: Path) -> None:
     assert users and all(": " in line for text in users for line in text.split("\n"))
     assert users[0] == "Ash Ketchum: Hey guys!\nBrock: Hey Ash, good to have a common group!"
     assert "Ash Ketchum: Indeed. I think having a whatsapp group nowadays is a good idea" in users
+
+
+@pytest.mark.parametrize("name", ["Grace", "grace.h"])
+def test_discord_assistant_matches_nickname_or_account_name(tmp_path: Path, name: str) -> None:
+    export = CHATLOGS / "discord" / "general.json"
+    code, summary, out, rejects = convert(tmp_path, str(export), "--assistant", name)
+    assert code == 0
+    assert_balanced(summary, out, rejects)
+    (example,) = lines(out)
+    assert example["messages"][:2] == [
+        {"role": "user", "content": "Ada: Is the meetup still on for Saturday?"},
+        {"role": "assistant", "content": "Yes, 2pm at the library"}]
+
+
+@pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not present")
+def test_real_discord_bot_is_found_by_its_account_name(tmp_path: Path) -> None:
+    export = CORPORA / "realworld" / "dce" / "chill_talk.json"
+    results = []
+    for name in ("aLittleSpammyBot", "RICK NITRO"):  # the account name, the server nickname
+        code, summary, _out, _rejects = convert(tmp_path, str(export), "--assistant", name)
+        results.append((code, summary.get("written"), summary.get("rejected")))
+    assert results[0] == results[1] and results[0][0] != 2

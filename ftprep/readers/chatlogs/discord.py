@@ -4,7 +4,8 @@ Shape (FORMATS.md §8.3): `{guild, channel, dateRange, messages[], messageCount}
 `id`, `type`, `timestamp` (ISO 8601 with offset), `content` and `author{name, nickname}`. Only
 `Default` and `Reply` messages are conversation; calls, pins, joins, renames and the other
 types are events, skipped with their type as the reason. The speaker is the author's nickname
-(what the channel showed), else the account name. Messages that are only attachments, embeds or
+(what the channel showed), else the account name; the account name is kept as an alias, so
+`--assistant` may name either. Messages that are only attachments, embeds or
 stickers carry no text and are skipped; a message id seen twice (overlapping exports joined) is
 kept once and the copy skipped.
 """
@@ -132,7 +133,9 @@ def _turn(raw: dict[str, Any]) -> Turn | SkipReason | str:
         carried = [noun for key, noun in (("stickers", "sticker"), ("attachments", "attachment"),
                                           ("embeds", "embed")) if raw.get(key)]
         return SkipReason(f"{NO_TEXT} ({' and '.join(carried)} only)" if carried else NO_TEXT)
-    return Turn(names[0], content, from_iso(raw.get("timestamp")))
+    # The channel showed the nickname; the account name is the same person, for --assistant.
+    return Turn(names[0], content, from_iso(raw.get("timestamp")),
+                tuple(n for n in names[1:] if n != names[0]))
 
 
 def _title(guild: dict[str, Any], channel: dict[str, Any]) -> str | None:
