@@ -15,9 +15,9 @@ from typing import IO
 import click
 import orjson
 
+from ftprep.config import Settings
 from ftprep.convert.conversations import parse_gap
 from ftprep.convert.layouts import ConvertOptions, layout_names, parse_mapping
-from ftprep.config import Settings
 from ftprep.convert.output import ExampleLimit, write_outcomes
 from ftprep.convert.pipeline import ConvertRequest, InputNote, convert_sources
 from ftprep.convert.summary import ConvertSummary

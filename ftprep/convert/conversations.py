@@ -20,7 +20,6 @@ from typing import Any
 
 from ftprep.convert.model import Conversation, Converted, Origin, Rejected, Turn
 
-
 # A silence this long ends an example unless --gap says otherwise: long enough that an answer
 # given hours later the same day stays with its question, short enough that a night's sleep
 # ends the exchange (see README, Converting). ChatGPT conversations are one session each: none.

@@ -17,9 +17,9 @@ from typing import IO, Any
 import orjson
 
 from ftprep.config import Settings
-from ftprep.counting import plan_for
 from ftprep.convert.model import Converted, Origin, Rejected, Skipped
 from ftprep.convert.summary import ConvertSummary
+from ftprep.counting import plan_for
 from ftprep.diagnostics import Location, Severity
 from ftprep.engine import RecordChecker
 from ftprep.errors import FtprepError

@@ -27,8 +27,7 @@ from ftprep.convert.model import Conversation, Converted, Origin, Rejected, Skip
 from ftprep.errors import FtprepError
 from ftprep.readers.chatlogs import NAMES as LOG_NAMES
 from ftprep.readers.chatlogs import ChatLogOptions, reader_named, sniff_reader
-from ftprep.readers.jsonl import STDIN
-from ftprep.readers.tabular import ReadStats, TabularOptions, read_records
+from ftprep.readers.tabular import STDIN, ReadStats, TabularOptions, read_records
 
 DEFAULT_ASSISTANT = {"chatgpt-export": frozenset({"assistant"})}
 # A ChatGPT conversation is one session, however long the user took to come back to it: no

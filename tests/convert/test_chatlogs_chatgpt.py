@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ftprep.convert.model import Skipped
+from ftprep.convert.model import Conversation, Skipped
 from ftprep.errors import FtprepError
 from ftprep.readers.chatlogs import _helpers, chatgpt
 from tests.convert._chatlogs import DATA, pairs, skips, split, units
@@ -109,7 +109,9 @@ def test_conversations_stream_before_a_later_syntax_error(tmp_path: Path) -> Non
     path = tmp_path / "conversations.json"
     path.write_text("[" + json.dumps(good) + ", {oops}]", encoding="utf-8")
     results = chatgpt.read(path)
-    assert pairs(next(results))[0] == ("user", "Write a haiku about autumn.")
+    first = next(results)
+    assert isinstance(first, Conversation)
+    assert pairs(first)[0] == ("user", "Write a haiku about autumn.")
     with pytest.raises(FtprepError, match=r"conversations\.json: invalid JSON at character \d+"):
         next(results)
 

@@ -222,7 +222,8 @@ def test_self_check_rejects_an_example_the_schema_rules_refuse() -> None:
     import io
 
     from ftprep.convert.model import Converted, Origin
-    from ftprep.convert.output import ConvertSummary, write_outcomes
+    from ftprep.convert.output import write_outcomes
+    from ftprep.convert.summary import ConvertSummary
 
     good = {"messages": [{"role": "user", "content": "Capital of France?"},
                          {"role": "assistant", "content": "Paris."}]}
@@ -371,8 +372,8 @@ def test_an_example_spanning_days_is_warned_about(tmp_path: Path) -> None:
     code, summary, _out, _rejects = convert(tmp_path, str(chat), "--assistant", "Ann")
     assert code == 0 and summary["examples"] == 1
     assert summary["warnings"] == [
-        f"1 example spans more than a day (the longest, 35 hours, starts at {chat}, message 1, "
-        "conversation chat); a shorter --gap splits them"]
+        (f"1 example spans more than a day (the longest, 35 hours, starts at {chat}, message 1, "
+         "conversation chat); a shorter --gap splits them")]
     code, _stdout, err = run("convert", str(chat), "--assistant", "Ann", "-o", str(tmp_path / "o.jsonl"))
     assert "warning: 1 example spans more than a day (the longest, 35 hours," in err
 
@@ -392,8 +393,8 @@ def test_examples_over_the_models_token_limit_are_rejected(tmp_path: Path) -> No
     (reason,) = summary["reasons"]
     assert reason.startswith("invalid example: FT201 example has 17,0")
     assert reason.endswith("over the 16,385 limit of gpt-3.5-turbo-0125")
-    assert summary["warnings"] == ["1 example was rejected for the model's per-example token limit; "
-                                   "for chat logs, a shorter --gap splits them"]
+    assert summary["warnings"] == [("1 example was rejected for the model's per-example token "
+                                    "limit; for chat logs, a shorter --gap splits them")]
     code, _o, err = run("lint", str(out), "--isolated", "--model", "gpt-3.5-turbo", "--select", "FT1,FT201")
     assert code == 0, err
 
@@ -436,7 +437,7 @@ def test_self_check_rejects_keep_the_source_record_as_read(tmp_path: Path) -> No
     record = {"id": "r1", "messages": [{"role": "user", "content": "hi", "lang": "en"}]}
     source.write_text(json.dumps(record) + "\n" + json.dumps(
         {"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]}) + "\n")
-    code, summary, out, rejects = convert(tmp_path, str(source))
+    code, _summary, _out, rejects = convert(tmp_path, str(source))
     assert code == 0
     (rejected,) = lines(rejects)
     assert rejected["reason"].startswith("invalid example: FT106")

@@ -690,8 +690,8 @@ def _resolve(document: Any, pointer: str) -> Any:
                             {"from": "function_call", "value": '{"arguments": {}}'}]},
          "/conversations/1/value has no function name"),
         ({"conversations": [{"from": "human", "value": "q"}, {"from": "CHARACTER", "value": "a"}]},
-         "/conversations/1/from: unknown role 'CHARACTER' (known: user, assistant, system, tool "
-         "(or human, gpt, function_call, observation))"),
+         ("/conversations/1/from: unknown role 'CHARACTER' (known: user, assistant, system, "
+          "tool (or human, gpt, function_call, observation))")),
         ({"conversations": [{"from": "human", "value": [{"type": "text", "text": "q"},
                                                         {"type": "audio"}]},
                             {"from": "gpt", "value": "a"}]},
