@@ -276,7 +276,8 @@ def test_toy_file_with_the_current_gpt35_limit() -> None:
     est = _estimate(TOY, model="gpt-3.5-turbo")
     assert est.model == "gpt-3.5-turbo-0125"
     assert (est.billed_tokens_per_epoch, est.epochs, est.billed_tokens) == (8242, 20, 164_840)
-    assert est.cost is None, "gpt-3.5-turbo has no sourced price"
+    # $8.00 per 1M training tokens for gpt-3.5-turbo (legacy): OpenAI's pricing pages, 2026-11-29
+    assert est.cost == pytest.approx(164_840 / 1e6 * 8.00)
 
 
 # -- what the token rules do with the counts ---------------------------------------------------
