@@ -45,7 +45,7 @@ def _gap(_ctx: click.Context, _param: click.Parameter, value: str | None) -> obj
 @click.argument("sources", nargs=-1)
 @click.option("--output", "-o", default="-", show_default=True, help="Output JSONL file, or - for stdout.")
 @click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write every rejected source record here, with its location and reason.")
+              help="Write every rejected source unit here, as read, with its location and reason.")
 @click.option("--from", "layout", type=click.Choice(FROM_CHOICES), default=None,
               help="Source layout or chat-log format (default: detected).")
 @click.option("--map", "mapping", multiple=True, metavar="ROLE=COLUMN",
@@ -59,7 +59,9 @@ def _gap(_ctx: click.Context, _param: click.Parameter, value: str | None) -> obj
 @click.option("--encoding", default=None, help="CSV text encoding (default: detected).")
 @click.option("--no-header", is_flag=True, help="The CSV has no header row: columns are col1..colN.")
 @click.option("--sheet", default=None, help="XLSX sheet name or 1-based position (default: first).")
-@click.option("--assistant", multiple=True, metavar="NAME", help="Chat logs: who plays the assistant.")
+@click.option("--assistant", multiple=True, metavar="NAME",
+              help="Chat logs: who plays the assistant: the name the chat showed, or another name "
+                   "of the same person (a Discord account name, a Slack bot id).")
 @click.option("--gap", callback=_gap, default=None, metavar="DURATION",
               help="Chat logs: start a new example after this much silence (e.g. 30m, 2h; "
                    "default 6h, none for ChatGPT exports); 'none' keeps a conversation whole.")
