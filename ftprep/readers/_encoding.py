@@ -37,7 +37,7 @@ _MAGIC = (
     (b"PK\x03\x04", "a zip container (an .xlsx workbook?)"),
     (b"PAR1", "a Parquet file"),
     (b"\x1f\x8b", "gzip-compressed"),
-    (b"\xd0\xcf\x11\xe0", "an old binary Excel/Office file (.xls): save it as .xlsx or CSV"),
+    (b"\xd0\xcf\x11\xe0", "an old binary Excel/Office file (.xls)"),
 )
 _NON_ASCII = re.compile("[^\x00-\x7f]")
 _LONE_SURROGATE = re.compile("[\udc80-\udcff]")
@@ -99,7 +99,9 @@ def detect_encoding(prefix: bytes, declared: str | None, rest: BinaryIO | None) 
         return Encoding(bom_name, bom_len)
     what = binary_kind(prefix)
     if what:
-        raise FtprepError(f"file is {what}, not delimited text")
+        raise FtprepError(
+            f"file is {what}, not delimited text", "save it as CSV or .xlsx, or give it its real suffix"
+        )
     utf16 = _utf16_without_bom(prefix)
     if utf16:
         return Encoding(utf16, 0, f"no byte-order mark; NUL bytes suggest {utf16.upper()}")

@@ -9,19 +9,19 @@ Memory is bounded by a read block (1 MiB) plus the largest record, not by the fi
 decoded and parsed block by block, JSON arrays are split into elements as they are read, XLSX
 sheets are parsed in read-only mode and Parquet in record batches. `stats` says what was
 decided (kind, encoding, delimiter, columns, sheet) and carries notes for the user, such as a
-fallback encoding.
+fallback encoding. A gzip, bzip2, xz or zstd file (found by its first bytes) is decompressed as
+it is read, and its kind comes from the name without the compression suffix (`faq.csv.gz`).
 
 Numbering, in `Origin.row` with `Origin.unit`: `row` is the 1-based data row of a CSV, TSV, XLSX
 or Parquet file (the header is not counted; blank rows are not counted); rejects of delimited
 files also name the physical lines, which differ when quoted fields hold newlines. `line` is
-the physical line of a JSON Lines file, and `item` the 1-based position in a JSON array.
+the physical line of a JSON Lines file, `item` the 1-based position in a JSON array, and
+`value` the 1-based position in a document of objects written one after another (or just one).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import os
-import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,9 +29,9 @@ from typing import BinaryIO
 
 from ftprep.convert.model import Rejected, SourceRecord
 from ftprep.errors import FtprepError
-from ftprep.readers import _csv, _json, _sheets
-from ftprep.readers._encoding import PREFIX_BYTES, detect_encoding
-from ftprep.readers.jsonl import FileStats, Source, read_lines
+from ftprep.readers import _csv, _json, _sheets, _values
+from ftprep.readers._encoding import PREFIX_BYTES, Encoding, detect_encoding
+from ftprep.readers._open import Input, open_input, strip_compression_suffix
 
 KINDS = ("csv", "tsv", "xlsx", "parquet", "json", "jsonl")
 SUFFIX_KINDS = {
@@ -111,87 +111,93 @@ def detect_kind(path: str, prefix: bytes = b"") -> str:
 def read_records(
     path: str, options: TabularOptions | None = None, stats: ReadStats | None = None
 ) -> Iterator[SourceRecord | Rejected]:
-    """Stream the records of one file (or stdin, `-`, for text kinds); see the module docstring."""
+    """Stream the records of one file (or stdin, `-`, for text kinds); see the module docstring.
+
+    The input is opened once (`ftprep.readers._open`): a gzip, bzip2, xz or zstd file is
+    decompressed as it is read, and a pipe is sniffed from the same stream it is read from.
+    """
     options = options or TabularOptions()
     stats = stats if stats is not None else ReadStats(path)
     if options.kind is not None and options.kind not in KINDS:
         raise FtprepError(f"unknown input kind {options.kind!r}", hint=f"one of {', '.join(KINDS)}")
     if path != STDIN and os.path.isdir(path):
         raise FtprepError(f"{path}: is a directory")
-    kind = options.kind or SUFFIX_KINDS.get(Path(path).suffix.lower())
-    if kind in ("xlsx", "parquet"):
-        stats.kind = kind
-        if path == STDIN:
-            raise FtprepError(f"{kind} cannot be read from stdin: give a file path")
-        if kind == "xlsx":
-            yield from _sheets.read_xlsx(
-                path,
-                options.sheet,
-                options.header,
-                stats.set_columns,
-                stats.add_blank,
-                stats.set_sheet,
-            )
-        else:
-            yield from _sheets.read_parquet(path, options.batch_rows, stats.set_columns)
-        return
-    stream = _open(path)
+    name = strip_compression_suffix(Path(path).name)[0]  # data.csv.gz is read as data.csv
+    kind = options.kind or SUFFIX_KINDS.get(Path(name).suffix.lower())
+    source = open_input(path)
     try:
+        if source.compression:
+            stats.notes.append(f"{source.compression}-compressed: read as it is decompressed")
+        if kind in ("xlsx", "parquet"):
+            yield from _read_binary(path, kind, source, options, stats)
+            return
+        stream = source.stream
         prefix = stream.read(PREFIX_BYTES)
-        kind = kind or detect_kind(path, prefix)
+        kind = kind or detect_kind(name, prefix)
         stats.kind = kind
         if kind in ("xlsx", "parquet"):  # found from the content of a file without a suffix
-            stream.close()
-            yield from read_records(path, dataclasses.replace(options, kind=kind), stats)
+            yield from _read_binary(path, kind, source, options, stats)
             return
         if not prefix.strip(b"\xef\xbb\xbf \t\r\n"):
             stats.notes.append("file is empty")
-            return
-        yield from _read_text(path, kind, stream, prefix, options, stats)
+        else:
+            yield from _read_text(path, kind, source, prefix, options, stats)
+        if source.error:  # the data ended early: what was before the break is converted
+            stats.notes.append(f"{source.error}; everything after the break is missing")
     finally:
-        if stream is not sys.stdin.buffer:
-            stream.close()
+        source.close()
 
 
-def _open(path: str) -> BinaryIO:
+def _read_binary(
+    path: str, kind: str, source: Input, options: TabularOptions, stats: ReadStats
+) -> Iterator[SourceRecord | Rejected]:
+    """XLSX and Parquet need random access: a file on disk, read by path."""
+    stats.kind = kind
     if path == STDIN:
-        return sys.stdin.buffer
-    try:
-        return open(path, "rb")
-    except OSError as error:
-        raise FtprepError(f"{path}: cannot read ({error.strerror})") from None
+        raise FtprepError(f"{kind} cannot be read from stdin: give a file path")
+    if source.compression or not source.regular:
+        what = f"{source.compression}-compressed" if source.compression else "a pipe or device"
+        raise FtprepError(
+            f"{path}: {kind} needs random access, and this input is {what}",
+            "decompress it (or save the stream) to a file first",
+        )
+    source.close()  # a regular file: the readers below open it themselves
+    if kind == "xlsx":
+        yield from _sheets.read_xlsx(
+            path, options.sheet, options.header, stats.set_columns, stats.add_blank, stats.set_sheet
+        )
+    else:
+        yield from _sheets.read_parquet(path, options.batch_rows, stats.set_columns)
 
 
 def _read_text(
-    path: str, kind: str, stream: BinaryIO, prefix: bytes, options: TabularOptions, stats: ReadStats
+    path: str, kind: str, source: Input, prefix: bytes, options: TabularOptions, stats: ReadStats
 ) -> Iterator[SourceRecord | Rejected]:
     """The reader for a text kind; returned, not delegated to, to keep one generator per row."""
-    if kind == "jsonl" or (kind == "json" and _json.looks_like_jsonl(prefix)):
-        if kind == "json":
-            stats.notes.append("read as JSON Lines: the first line is a complete object")
-            stats.kind = "jsonl"
-        if path == STDIN:
-            lines: Iterable[bytes] = _Chain(prefix, stream)
-        else:
-            lines = (raw.data for raw in read_lines(Source(path), FileStats(path)))
-        return _json.read_jsonl(path, lines, stats.add_blank)
+    stream = _Chain(prefix, source.stream)
+    if kind == "jsonl" and _values.document_kind(prefix):  # what `lint` calls FT013
+        stats.notes.append("read as a JSON document: it is pretty-printed, not one object per line")
+        kind = stats.kind = "json"
+    elif kind == "json" and _json.looks_like_jsonl(prefix):
+        stats.notes.append("read as JSON Lines: the first line is a complete object")
+        kind = stats.kind = "jsonl"
+    if kind == "jsonl":
+        return _json.read_jsonl(path, stream, stats.add_blank)
     if kind == "json":
-        size = None if path == STDIN else os.path.getsize(path)
-        return _json.read_json_array(
-            path, _Chain(prefix, stream), size, stats.notes.append, options.whole_json_bytes
+        size = os.path.getsize(path) if source.regular and not source.compression else None
+        return _json.read_json_document(
+            path, stream, size, stats.notes.append, options.whole_json_bytes
         )
-    return _read_delimited(path, kind, stream, prefix, options, stats)
+    return _read_delimited(path, kind, source, prefix, options, stats)
 
 
 def _read_delimited(
-    path: str, kind: str, stream: BinaryIO, prefix: bytes, options: TabularOptions, stats: ReadStats
+    path: str, kind: str, source: Input, prefix: bytes, options: TabularOptions, stats: ReadStats
 ) -> Iterator[SourceRecord | Rejected]:
-    if path == STDIN:
-        encoding = detect_encoding(prefix, options.encoding, None)
-    else:
-        with open(path, "rb") as rest:  # a second handle to check the rest of the file is UTF-8
-            rest.seek(len(prefix))
-            encoding = detect_encoding(prefix, options.encoding, rest)
+    try:
+        encoding = _encoding_of(path, source, prefix, options.encoding)
+    except FtprepError as error:
+        raise FtprepError(f"{path}: {error.message}", error.hint) from None
     stats.encoding = encoding.name
     if encoding.note:
         stats.notes.append(encoding.note)
@@ -204,7 +210,7 @@ def _read_delimited(
     stats.delimiter = delimiter
     return _csv.read_delimited(
         path,
-        stream,
+        source.stream,
         prefix,
         encoding,
         delimiter,
@@ -212,6 +218,19 @@ def _read_delimited(
         stats.set_columns,
         stats.add_blank,
     )
+
+
+def _encoding_of(path: str, source: Input, prefix: bytes, declared: str | None) -> Encoding:
+    """The file's encoding; a file on disk is checked to its end through a second handle.
+
+    A pipe can be read only once, so its encoding is decided from the prefix alone.
+    """
+    if not source.regular:
+        return detect_encoding(prefix, declared, None)
+    with open_input(path) as again:
+        rest = again.stream
+        rest.read(len(prefix))
+        return detect_encoding(prefix, declared, rest)
 
 
 class _Chain:

@@ -14,7 +14,7 @@ import pytest
 
 from ftprep.convert.model import Rejected, SourceRecord
 from ftprep.errors import FtprepError
-from ftprep.readers import _csv, _json
+from ftprep.readers import _csv, _values
 from ftprep.readers.tabular import ReadStats, TabularOptions, detect_kind, read_records
 from tests.helpers import CORPORA
 
@@ -319,7 +319,7 @@ def test_json_array_items_are_numbered_and_bad_ones_rejected(whole: int) -> None
 def test_json_array_streaming_edge_cases(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: bytes, expected: Any
 ) -> None:
-    monkeypatch.setattr(_json, "BLOCK_BYTES", 3)  # every token crosses a block boundary
+    monkeypatch.setattr(_values, "BLOCK_BYTES", 3)  # every token crosses a block boundary
     items, stats = read(write(tmp_path, "x.json", data), whole_json_bytes=0)
     truncated = data == b'[{"a": 1},\n {"a": 2}'
     assert stats.notes == (
@@ -333,9 +333,33 @@ def test_json_array_streaming_edge_cases(
         assert [i.fields for i in items] == expected  # type: ignore[union-attr]
 
 
-def test_json_top_level_object_is_an_error(tmp_path: Path) -> None:
-    with pytest.raises(FtprepError, match="not an array of records"):
-        read(write(tmp_path, "x.json", b'{\n  "data": [1, 2]\n}\n'))
+@pytest.mark.parametrize("whole", [1 << 30, 0])
+def test_json_top_level_object_is_one_record(tmp_path: Path, whole: int) -> None:
+    """Issue 7 item 5: it was 'top-level JSON value is a number, not an array of records'."""
+    items, _ = read(write(tmp_path, "x.json", b'\n{\n  "data": [1, 2]\n}\n'), whole_json_bytes=whole)
+    assert [(i.origin.row, i.origin.unit) for i in items] == [(1, "value")]
+    assert rows(items) == [(1, {"data": [1, 2]})]
+
+
+@pytest.mark.parametrize("whole", [1 << 30, 0])
+def test_json_objects_one_after_another_are_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, whole: int
+) -> None:
+    monkeypatch.setattr(_values, "BLOCK_BYTES", 5)
+    data = b'{\n  "a": 1\n}\n{\n  "a": [2,\n 3]\n}{"a": "}"}\n 7\n{"a": tru}\n'
+    items, _ = read(write(tmp_path, "x.json", data), whole_json_bytes=whole)
+    assert [(i.origin.row, i.origin.unit) for i in items] == [(n, "value") for n in range(1, 6)]
+    assert rows(items)[:4] == [(1, {"a": 1}), (2, {"a": [2, 3]}), (3, {"a": "}"}),
+                              (4, "value is a number, not an object")]
+    assert isinstance(items[4], Rejected) and items[4].reason.startswith("value is not valid JSON")
+
+
+@pytest.mark.skipif(not (CORPORA / "realworld").is_dir(), reason="../shared corpora not present")
+def test_axolotl_pretty_printed_conversation_is_one_record() -> None:
+    path = CORPORA / "realworld" / "axolotl" / "conversation.json"
+    items, stats = read(path)
+    assert stats.kind == "json" and len(items) == 1
+    assert isinstance(items[0], SourceRecord) and list(items[0].fields) == ["conversations"]
 
 
 def test_json_file_holding_json_lines_is_read_as_lines(tmp_path: Path) -> None:
