@@ -380,22 +380,22 @@ def test_an_example_spanning_days_is_warned_about(tmp_path: Path) -> None:
 
 def test_examples_over_the_models_token_limit_are_rejected(tmp_path: Path) -> None:
     source = tmp_path / "long.jsonl"
-    long_text = "word " * 17_000  # over gpt-3.5-turbo's 16,385 tokens
+    long_text = "word " * 34_000  # over gpt-4.1-nano's 32,768 tokens
     records = [{"messages": [{"role": "user", "content": long_text}, {"role": "assistant", "content": "ok"}]},
                {"messages": [{"role": "user", "content": "short"}, {"role": "assistant", "content": "ok"}]}]
     source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     code, summary, out, rejects = convert(tmp_path, str(source))
     assert code == 0 and summary["examples"] == 2  # no model named: no limit to check
-    code, summary, out, rejects = convert(tmp_path, str(source), "--model", "gpt-3.5-turbo")
+    code, summary, out, rejects = convert(tmp_path, str(source), "--model", "gpt-4.1-nano")
     assert code == 0
     assert_balanced(summary, out, rejects)
     assert summary["examples"] == 1
     (reason,) = summary["reasons"]
-    assert reason.startswith("invalid example: FT201 example has 17,0")
-    assert reason.endswith("over the 16,385 limit of gpt-3.5-turbo-0125")
+    assert reason.startswith("invalid example: FT201 example has 34,0")
+    assert reason.endswith("over the 32,768 limit of gpt-4.1-nano-2025-04-14")
     assert summary["warnings"] == [("1 example was rejected for the model's per-example token "
                                     "limit; for chat logs, a shorter --gap splits them")]
-    code, _o, err = run("lint", str(out), "--isolated", "--model", "gpt-3.5-turbo", "--select", "FT1,FT201")
+    code, _o, err = run("lint", str(out), "--isolated", "--model", "gpt-4.1-nano", "--select", "FT1,FT201")
     assert code == 0, err
 
 
@@ -427,9 +427,9 @@ def test_whatstk_lorem_2000_is_no_longer_one_giant_example(tmp_path: Path) -> No
     assert summary["examples"] == 1
     assert "(the longest, 14 months," in summary["warnings"][0]
     code, summary, _out, _rejects = convert(tmp_path, str(chat), "--assistant", "John", "--gap", "none",
-                                           "--model", "gpt-3.5-turbo")
+                                           "--model", "gpt-4.1-nano")
     assert code == 1 and summary["examples"] == 0
-    assert any("FT201" in reason and "gpt-3.5-turbo-0125" in reason for reason in summary["reasons"])
+    assert any("FT201" in reason and "gpt-4.1-nano-2025-04-14" in reason for reason in summary["reasons"])
 
 
 def test_self_check_rejects_keep_the_source_record_as_read(tmp_path: Path) -> None:
@@ -446,10 +446,10 @@ def test_self_check_rejects_keep_the_source_record_as_read(tmp_path: Path) -> No
 
 def test_a_refused_chat_log_example_rejects_each_message_as_read(tmp_path: Path) -> None:
     chat = tmp_path / "chat.txt"
-    chat.write_text("01/05/24, 09:00 - Bob: " + "word " * 17_000 + "\n01/05/24, 09:01 - Ann: ok\n"
+    chat.write_text("01/05/24, 09:00 - Bob: " + "word " * 34_000 + "\n01/05/24, 09:01 - Ann: ok\n"
                     "01/05/24, 09:02 - Bob: thanks\n01/05/24, 09:03 - Ann: welcome\n", encoding="utf-8")
     code, summary, out, rejects = convert(tmp_path, str(chat), "--assistant", "Ann", "--model",
-                                          "gpt-3.5-turbo")
+                                          "gpt-4.1-nano")
     assert code == 1
     assert_balanced(summary, out, rejects)
     rejected = lines(rejects)
