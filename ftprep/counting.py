@@ -9,11 +9,14 @@ fixed way (their exact billing is unpublished):
 - each tool call: its `function.name` and `function.arguments` strings (and legacy
   `function_call` the same way);
 - `tools` (and legacy `functions`): the compact JSON of the whole list, once per example;
-- content parts: the `text` of text parts; images are not counted (their cost is not tokens
-  of text).
+- content parts: the `text` of text parts and the `refusal` of refusal parts; an image part
+  by OpenAI's image formula for the model (ftprep/image_tokens.py) when its size is known, and
+  otherwise not at all: the record then says how many images it left out and why.
 
 Preference records count the input conversation (with priming) plus both outputs' messages;
-prompt/completion records count the two strings with no overhead.
+prompt/completion records count the two strings with no overhead. Anything that should hold
+text but does not (a number as content, a string as a content part, a message that is not an
+object) is counted as `unreadable`, so no total claims to be exact when it is not.
 """
 
 from __future__ import annotations
@@ -23,6 +26,9 @@ from typing import Any
 
 import orjson
 
+from ftprep.image_tokens import part_tokens
+from ftprep.providers.profile import ImagePricing
+from ftprep.record import PREFERENCE_OUTPUT_KEYS, TokenFacts
 from ftprep.registry import RecordFormat
 
 TOKENS_PER_MESSAGE = 3
@@ -32,11 +38,28 @@ REPLY_PRIMING = 3
 
 @dataclass(slots=True)
 class CountPlan:
-    """The strings of one record to count, split so content tokens can be told apart."""
+    """The strings of one record to count, split so content tokens can be told apart, and what
+    is known without the tokenizer (overheads, images, what cannot be counted)."""
 
     content: list[str] = field(default_factory=list)
     other: list[str] = field(default_factory=list)
     overhead: int = 0
+    messages: int = 0
+    images: int = 0
+    image_tokens: int = 0
+    uncounted_images: dict[str, int] | None = None
+    unreadable: int = 0
+
+    def apply(self, tokens: TokenFacts, content: int, other: int, limit: int | None) -> None:
+        """Fill a record's token facts once the plan's texts are counted."""
+        tokens.content = content
+        tokens.total = content + other + self.overhead + self.image_tokens
+        tokens.limit = limit
+        tokens.messages = self.messages
+        tokens.images = self.images
+        tokens.image_tokens = self.image_tokens
+        tokens.uncounted_images = self.uncounted_images
+        tokens.unreadable = self.unreadable
 
 
 def plan_plain(messages: list[dict[str, Any]], role_tokens: dict[str, int]) -> CountPlan:
@@ -50,45 +73,60 @@ def plan_plain(messages: list[dict[str, Any]], role_tokens: dict[str, int]) -> C
     overhead += len(names) * TOKENS_PER_NAME
     for message in messages:
         overhead += role_tokens[message["role"]]
-    return CountPlan([m["content"] for m in messages], names, overhead)
+    return CountPlan([m["content"] for m in messages], names, overhead, len(messages))
 
 
-def plan_for(data: dict[str, Any], fmt: RecordFormat) -> CountPlan:
+def plan_for(
+    data: dict[str, Any], fmt: RecordFormat, images: ImagePricing | None = None
+) -> CountPlan:
+    """What to count in any record; `images` is the model's image formula (None: unknown)."""
     plan = CountPlan()
     if fmt is RecordFormat.CHAT:
-        _plan_conversation(plan, data.get("messages"), data)
+        _plan_conversation(plan, data.get("messages"), data, images)
     elif fmt is RecordFormat.PREFERENCE:
         source = data.get("input")
         if isinstance(source, dict):
-            _plan_conversation(plan, source.get("messages"), source)
-        for key in ("preferred_output", "non_preferred_output", "preferred_completion",
-                    "non_preferred_completion"):
-            _plan_messages(plan, data.get(key))
+            _plan_conversation(plan, source.get("messages"), source, images)
+        else:
+            plan.unreadable += 1
+        for key in PREFERENCE_OUTPUT_KEYS:
+            if key in data:
+                _plan_messages(plan, data[key], images)
     elif fmt is RecordFormat.PROMPT_COMPLETION:
         for key in ("prompt", "completion"):
             value = data.get(key)
             if isinstance(value, str):
                 plan.content.append(value)
+            else:
+                plan.unreadable += 1
+    else:
+        plan.unreadable += 1  # no format: nothing in it is known to be training text
     return plan
 
 
-def _plan_conversation(plan: CountPlan, messages: Any, holder: dict[str, Any]) -> None:
+def _plan_conversation(
+    plan: CountPlan, messages: Any, holder: dict[str, Any], images: ImagePricing | None
+) -> None:
     if not isinstance(messages, list):
+        plan.unreadable += 1
         return
     plan.overhead += REPLY_PRIMING
-    _plan_messages(plan, messages)
+    _plan_messages(plan, messages, images)
     for key in ("tools", "functions"):
         value = holder.get(key)
         if isinstance(value, list) and value:
             plan.other.append(orjson.dumps(value).decode())
 
 
-def _plan_messages(plan: CountPlan, messages: Any) -> None:
+def _plan_messages(plan: CountPlan, messages: Any, images: ImagePricing | None) -> None:
     if not isinstance(messages, list):
+        plan.unreadable += 1
         return
+    plan.messages += len(messages)
     content, other = plan.content, plan.other
     for message in messages:
         if not isinstance(message, dict):
+            plan.unreadable += 1
             continue
         plan.overhead += TOKENS_PER_MESSAGE
         for key, value in message.items():
@@ -96,7 +134,9 @@ def _plan_messages(plan: CountPlan, messages: Any) -> None:
                 if isinstance(value, str):
                     content.append(value)
                 elif isinstance(value, list):
-                    content.extend(_part_texts(value))
+                    _plan_parts(plan, value, images)
+                elif value is not None:  # null: an assistant that only calls tools
+                    plan.unreadable += 1
             elif key == "tool_calls":
                 if isinstance(value, list):
                     for call in value:
@@ -109,12 +149,22 @@ def _plan_messages(plan: CountPlan, messages: Any) -> None:
                     plan.overhead += TOKENS_PER_NAME
 
 
-def _part_texts(parts: list[Any]) -> list[str]:
-    return [
-        part["text"]
-        for part in parts
-        if isinstance(part, dict) and part.get("type") == "text" and isinstance(part.get("text"), str)
-    ]
+def _plan_parts(plan: CountPlan, parts: list[Any], images: ImagePricing | None) -> None:
+    for part in parts:
+        kind = part.get("type") if isinstance(part, dict) else None
+        text = part.get(kind) if kind in ("text", "refusal") else None  # type: ignore[union-attr]
+        if isinstance(text, str):
+            plan.content.append(text)
+        elif kind == "image_url":
+            plan.images += 1
+            counted = part_tokens(part, images)  # type: ignore[arg-type]
+            if isinstance(counted, int):
+                plan.image_tokens += counted
+            else:
+                uncounted = plan.uncounted_images = plan.uncounted_images or {}
+                uncounted[counted.name] = uncounted.get(counted.name, 0) + 1
+        else:
+            plan.unreadable += 1
 
 
 def _plan_function(other: list[str], function: Any) -> None:

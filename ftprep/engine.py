@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ftprep.checks.base import DatasetCheck, RunContext
-from ftprep.counting import plan_for, plan_plain
+from ftprep.counting import CountPlan, plan_for, plan_plain
 from ftprep.diagnostics import Diagnostic, Finding, Location, Severity
 from ftprep.lines import Line
 from ftprep.pointer import column_of
@@ -203,29 +203,29 @@ class Engine:
 
     def _count_tokens(self, records: list[Record]) -> None:
         texts: list[str] = []
-        spans: list[tuple[int, int, int]] = []
+        plans: list[tuple[CountPlan, int, int]] = []
         roles = self._role_tokens
+        model = self.context.model
+        images = model.images if model is not None else None
         for record in records:
             if record.plain_shape:
                 plan = plan_plain(record.data["messages"], roles)
             else:
-                plan = plan_for(record.data, record.format)
+                plan = plan_for(record.data, record.format, images)
             start = len(texts)
             texts += plan.content
             middle = len(texts)
             texts += plan.other
-            spans.append((start, middle, plan.overhead))
+            plans.append((plan, start, middle))
         counts = self.counter.count(texts)
         limit = self.context.limit
-        ends = [span[0] for span in spans[1:]] + [len(texts)]
-        for record, (start, middle, overhead), end in zip(records, spans, ends):
-            tokens = record.tokens
-            tokens.content = sum(counts[start:middle])
-            tokens.total = tokens.content + sum(counts[middle:end]) + overhead
-            tokens.limit = limit
+        ends = [start for _plan, start, _middle in plans[1:]] + [len(texts)]
+        for record, (plan, start, middle), end in zip(records, plans, ends):
+            plan.apply(record.tokens, sum(counts[start:middle]), sum(counts[middle:end]), limit)
 
     def _check_record(self, record: Record, out: list[Diagnostic]) -> None:
         # RecordChecker.findings inlined: one generator fewer per record on the hot path.
+        before = len(out)
         for active in self._records.rules_for(record):
             try:
                 for finding in active.rule.check(record, active.options):  # type: ignore[misc]
@@ -234,6 +234,8 @@ class Engine:
                     self._emit(out, active, finding, location)
             except Exception as error:  # the rule boundary: report, never crash
                 self._internal_error(out, active, record.location, error)
+        if len(out) > before:  # whether the example is usable (`record.is_usable`)
+            record.errors = sum(d.severity is Severity.ERROR for d in out[before:])
 
     def _end_file(self, stats: FileStats) -> Iterator[Diagnostic]:
         out: list[Diagnostic] = []

@@ -3,7 +3,7 @@
 This process lints the first shard itself while a worker process per further shard runs the
 line and record rules and the token counting on its range. Workers send back their
 diagnostics and, per record, only the facts dataset rules and the summary read (location,
-format, tokens, message count); this process shifts their line and record numbers, feeds the
+format, token facts, error count); this process shifts their line and record numbers, feeds the
 facts to the dataset rules in file order, and yields diagnostics in file order. The output is
 the same as a one-process run (a test compares them byte for byte).
 
@@ -28,8 +28,8 @@ from ftprep.record import Record, TokenFacts
 from ftprep.registry import RecordFormat
 
 SEND_EVERY = 4096
-# line, byte offset, record index, format, total tokens, content tokens, messages
-Fact = tuple[int, int, int, str, int, int, int]
+# line, byte offset, record index, format, token facts, error findings
+Fact = tuple[int, int, int, str, TokenFacts, int]
 
 
 @dataclass(frozen=True)
@@ -47,9 +47,9 @@ class _ShardEngine(Engine):
     facts: list[Fact]
 
     def observe_record(self, record: Record, out: list[Diagnostic]) -> None:
-        loc, tokens = record.location, record.tokens
+        loc = record.location
         self.facts.append((loc.line, loc.offset, loc.record or 0, record.format.value,
-                           tokens.total, tokens.content, len(record.messages)))
+                           record.tokens, record.errors))
 
 
 def _work(job: ShardJob, conn: Connection) -> None:
@@ -177,10 +177,9 @@ def _merge_batch(
     engine: Engine, path: str, diagnostics: list[Diagnostic], facts: list[Fact], lines: int, records: int
 ) -> Iterator[Diagnostic]:
     out: list[Diagnostic] = []
-    limit = engine.context.limit
-    for line, offset, index, fmt, total, content, messages in facts:
+    for line, offset, index, fmt, tokens, errors in facts:
         location = Location(path, line + lines, 1, offset, index + records)
-        record = Record.facts_only(location, RecordFormat(fmt), TokenFacts(total, content, limit), messages)
+        record = Record.facts_only(location, RecordFormat(fmt), tokens, errors)
         engine.observe_record(record, out)
     for diagnostic in diagnostics:
         shifted = _shift_diagnostic(diagnostic, lines, records)

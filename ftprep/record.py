@@ -30,11 +30,25 @@ _PLAIN_ROLES = frozenset(PLAIN_ROLES)
 
 @dataclass(slots=True)
 class TokenFacts:
-    """Counted once by the engine; every FT2 rule and the summary read these."""
+    """Counted once by the engine; every FT2 rule and the summary read these.
+
+    `total` leaves out what could not be counted: images whose size or formula is unknown
+    (`uncounted_images`, with why) and values that are neither text nor an image part
+    (`unreadable`). A record with neither is `complete`: its total is its real size.
+    """
 
     total: int = 0  # as OpenAI's cookbook bills a chat example: overheads, roles, names, tools
     content: int = 0  # the message contents alone
     limit: int | None = None  # the model's per-example limit, when a model is known
+    messages: int = 0  # in every message list: a preference record's input and outputs too
+    images: int = 0  # image parts
+    image_tokens: int = 0  # the counted images' tokens, part of `total`
+    uncounted_images: dict[str, int] | None = None  # reason -> images left out of `total`
+    unreadable: int = 0  # values (content, parts, messages) that hold no countable text
+
+    @property
+    def complete(self) -> bool:
+        return self.uncounted_images is None and not self.unreadable
 
 
 class Record:
@@ -42,18 +56,21 @@ class Record:
 
     __slots__ = (
         "location", "raw", "data", "format", "messages", "plain_shape", "roles", "tokens", "schema",
-        "_text",
+        "errors", "_text",
     )
 
     @classmethod
-    def facts_only(cls, location: Location, fmt: RecordFormat, tokens: TokenFacts, messages: int) -> Record:
+    def facts_only(
+        cls, location: Location, fmt: RecordFormat, tokens: TokenFacts, errors: int
+    ) -> Record:
         """A record rebuilt from facts another process computed, for dataset rules and the
-        summary (which read location, format, tokens and the message count, never data)."""
+        summary (which read location, format, tokens and errors, never data)."""
         record = cls.__new__(cls)
         record.location, record.raw, record.data, record.format = location, b"", {}, fmt
-        record.messages = [None] * messages
+        record.messages = []
         record.plain_shape, record.roles = False, None
         record.tokens, record.schema, record._text = tokens, None, None
+        record.errors = errors
         return record
 
     def __init__(self, location: Location, raw: bytes, data: dict[str, Any]) -> None:
@@ -72,6 +89,8 @@ class Record:
         # The schema rules' survey of the messages, made by the first rule that needs it
         # (ftprep/checks/schema/_helpers.py); plain records never need one.
         self.schema: Any = None
+        # Error-severity findings of the record rules, set by the engine after checking it.
+        self.errors = 0
         self._text: str | None = None
 
     @property
@@ -81,6 +100,15 @@ class Record:
             self._text = self.raw.decode("utf-8", errors="replace")
         return self._text
 
+
+
+def is_usable(record: Record, formats: frozenset[str] | tuple[str, ...]) -> bool:
+    """A usable example: in a format the provider trains on, with no error from a record rule.
+
+    What would remain of the dataset if every example a rule calls broken were dropped; the
+    example-count rules (FT301, FT302) and the summary count these.
+    """
+    return record.format.value in formats and not record.errors
 
 
 def detect_format(data: dict[str, Any]) -> RecordFormat:

@@ -56,18 +56,43 @@ class Summary:
     by_severity: Counter[Severity] = field(default_factory=Counter)
     by_code: Counter[str] = field(default_factory=Counter)
     internal_errors: int = 0
+    # (format, has an error from a record rule) -> examples: which are usable depends on the
+    # provider's formats (`usable`)
+    checked: Counter[tuple[str, bool]] = field(default_factory=Counter)
+    images: int = 0
+    image_tokens: int = 0
+    uncounted_images: Counter[str] = field(default_factory=Counter)  # Uncounted name -> images
+    unreadable_examples: int = 0  # examples with a value that holds no countable text
 
     def observe(self, record: Record) -> None:
         self.examples += 1
         self.formats[record.format.value] += 1
-        self.messages += len(record.messages)
         tokens = record.tokens
+        self.messages += tokens.messages
+        self.checked[(record.format.value, record.errors > 0)] += 1
         self.example_tokens.append(tokens.total)
         if tokens.limit is not None and tokens.total > tokens.limit:
             self.over_limit += 1
             self.billed_tokens += tokens.limit
         else:
             self.billed_tokens += tokens.total
+        if tokens.images:
+            self.images += tokens.images
+            self.image_tokens += tokens.image_tokens
+        if not tokens.complete:
+            if tokens.uncounted_images:
+                self.uncounted_images.update(tokens.uncounted_images)
+            if tokens.unreadable:
+                self.unreadable_examples += 1
+
+    def usable(self, formats: tuple[str, ...] | frozenset[str]) -> int:
+        """Examples in one of `formats` that no record rule reported an error for."""
+        return sum(n for (fmt, errors), n in self.checked.items() if fmt in formats and not errors)
+
+    @property
+    def exact(self) -> bool:
+        """Whether every example's tokens were counted: no image or value was left out."""
+        return not self.uncounted_images and not self.unreadable_examples
 
     def count(self, diagnostic: Diagnostic) -> None:
         self.by_severity[diagnostic.severity] += 1

@@ -11,7 +11,7 @@ import datetime
 import tomllib
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ftprep.diagnostics import Severity
 from ftprep.errors import ConfigError
@@ -37,6 +37,34 @@ class DatedFact(_Strict):
     source: str = Field(min_length=1)
 
 
+class TileCost(_Strict):
+    """Tile-based image tokens: `base` per image, plus `per_tile` per 512 px tile (detail high)."""
+
+    base: int = Field(gt=0)
+    per_tile: int = Field(gt=0)
+
+
+class PatchCost(_Strict):
+    """Patch-based image tokens: 32 px patches, at most `budget`, times `multiplier`."""
+
+    budget: int = Field(gt=0)
+    multiplier: float = Field(gt=0)
+
+
+class ImagePricing(_Strict):
+    """How the model turns an image into tokens (ftprep/image_tokens.py has the geometry)."""
+
+    tiles: TileCost | None = None
+    patches: PatchCost | None = None
+    source: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_scheme(self) -> ImagePricing:
+        if (self.tiles is None) == (self.patches is None):
+            raise ValueError("give exactly one of tiles and patches")
+        return self
+
+
 class Verdict(_Strict):
     """Whether the provider trains on a record shape some providers reject, and who says so."""
 
@@ -52,6 +80,7 @@ class ModelProfile(_Strict):
     methods: tuple[str, ...] = ()
     shutdown: DatedFact | None = None  # the base model and its fine-tunes stop working
     price: Price | None = None
+    images: ImagePricing | None = None  # None: image tokens cannot be counted for this model
 
 
 class EpochHeuristic(_Strict):

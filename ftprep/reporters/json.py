@@ -14,6 +14,7 @@ import orjson
 from ftprep import __version__
 from ftprep.diagnostics import Diagnostic, Location
 from ftprep.report import Report
+from ftprep.reporters._coverage import coverage_json
 
 SCHEMA_VERSION = 1
 
@@ -60,12 +61,14 @@ def report_json(report: Report) -> dict[str, Any]:
         ],
         "lines": summary.lines,
         "examples": summary.examples,
+        "usable_examples": summary.usable(context.provider.formats),
         "messages": summary.messages,
         "formats": dict(sorted(summary.formats.items())),
         "tokens": {
             "encoding": context.encoding, "backend": report.tokenizer,
             "per_example": asdict(stats) if stats else None,
             "limit": context.limit, "over_limit": summary.over_limit,
+            **coverage_json(report),
         },
         "estimate": {
             "provider": context.provider.id,
@@ -74,6 +77,7 @@ def report_json(report: Report) -> dict[str, Any]:
             "billed_tokens_per_epoch": estimate.billed_tokens_per_epoch,
             "billed_tokens": estimate.billed_tokens,
             "cost_usd": round(estimate.cost, 4) if estimate.cost is not None else None,
+            "cost_is_lower_bound": estimate.cost is not None and not summary.exact,
             "price": {"training_per_1m_tokens": price.training_per_1m_tokens,
                       "as_of": price.as_of, "source": price.source} if price else None,
         },

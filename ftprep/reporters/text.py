@@ -12,6 +12,13 @@ import click
 from ftprep.diagnostics import Diagnostic, Severity
 from ftprep.estimate import Estimate
 from ftprep.report import Report
+from ftprep.reporters._coverage import (
+    images_row,
+    lower_bound,
+    token_label,
+    unreadable_row,
+    usable_row,
+)
 from ftprep.summary import Summary
 
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
@@ -76,9 +83,17 @@ def _summary_rows(report: Report) -> list[tuple[str, str]]:
     rows.append(("lines", _lines_row(summary)))
     if summary.formats:
         rows.append(("formats", ", ".join(f"{k} {_n(v)}" for k, v in sorted(summary.formats.items()))))
+    usable = usable_row(report)
+    if usable:
+        rows.append(("usable", usable))
     rows.append(("messages", _n(summary.messages)))
+    model_id = context.model.id if context.model else context.model_name
+    for label, value in (("images", images_row(summary, model_id)),
+                         ("unreadable", unreadable_row(summary))):
+        if value:
+            rows.append((label, value))
     stats = summary.tokens()
-    exact = f"{context.encoding}, exact, {report.tokenizer}"
+    exact = token_label(report)
     if stats:
         rows.append(("tokens/example",
                      f"min {_n(stats.min)} · mean {stats.mean:,.1f} · p50 {_n(stats.p50)} · "
@@ -87,7 +102,7 @@ def _summary_rows(report: Report) -> list[tuple[str, str]]:
         model = context.model.id if context.model else context.model_name
         rows.append(("over limit", f"{_plural(summary.over_limit, 'example')} over {_n(context.limit)} "
                      f"tokens ({model}); training truncates them"))
-    rows.extend(_estimate_rows(report.estimate, context.model_name))
+    rows.extend(_estimate_rows(report.estimate, context.model_name, lower_bound(summary)))
     return rows
 
 
@@ -105,7 +120,10 @@ def _lines_row(summary: Summary) -> str:
     return f"{_n(summary.lines)}: " + ", ".join(parts)
 
 
-def _estimate_rows(estimate: Estimate, model_name: str | None) -> list[tuple[str, str]]:
+def _estimate_rows(
+    estimate: Estimate, model_name: str | None, missing: str | None = None
+) -> list[tuple[str, str]]:
+    """Epochs, billed tokens and cost; `missing` says what the counts leave out, if anything."""
     rows = []
     if estimate.epochs is None:
         rows.append(("epochs", estimate.epochs_source))
@@ -119,6 +137,8 @@ def _estimate_rows(estimate: Estimate, model_name: str | None) -> list[tuple[str
         rows.append(("cost", f"unknown: no sourced training price for {model_name}"))
     else:
         price = estimate.price
-        rows.append(("cost", f"${estimate.cost:,.2f} at ${price.training_per_1m_tokens:,.2f} per 1M "
+        cost = f"at least ${estimate.cost:,.2f} (a lower bound: {missing})" if missing else (
+            f"${estimate.cost:,.2f}")
+        rows.append(("cost", f"{cost} at ${price.training_per_1m_tokens:,.2f} per 1M "
                      f"training tokens (as of {price.as_of}; {price.source})"))
     return rows

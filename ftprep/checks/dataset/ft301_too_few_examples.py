@@ -10,20 +10,21 @@ from ftprep.registry import RuleSpec, Scope
 
 SPEC = RuleSpec(
     code="FT301", name="too-few-examples", scope=Scope.DATASET, severity=Severity.ERROR,
-    summary="The dataset has fewer examples than the provider's minimum for a training job.",
+    summary="The dataset has fewer usable examples than the provider's minimum for a job.",
     why="The provider refuses to start the job (OpenAI's minimum is 10 examples), after the "
-        "upload has already been made.",
-    bad="(a file with 7 valid chat examples, for OpenAI)",
+        "upload has already been made. Only usable examples count: an example is usable when "
+        "it is in a format the provider trains on (OpenAI: chat and preference) and no record "
+        "rule reports an error for it, which is what remains once the broken lines are dropped.",
+    bad="(a file with 7 valid chat examples, or 10 of which 3 have errors, for OpenAI)",
     good="(a file with at least 10 valid chat examples; 50-100 to see improvements)",
 )
 
 
 class Check(ExampleCount):
     def finish(self) -> Iterator[Finding]:
-        minimum = self.context.provider.min_examples
-        if self.first_path is not None and self.examples < minimum:
+        provider = self.context.provider
+        if self.first_path is not None and self.usable < provider.min_examples:
             yield Finding.at(
                 Location(self.first_path),
-                f"dataset has {self.examples:,} example{'' if self.examples == 1 else 's'}, below {self.context.provider.name}'s "
-                f"minimum of {minimum:,}",
+                f"{self.described()}, below {provider.name}'s minimum of {provider.min_examples:,}",
             )

@@ -33,9 +33,10 @@ SPEC = RuleSpec(
 
 
 def check(record: Record, options: Options) -> Iterator[Finding]:
-    content = record.tokens.content
-    if content >= options.min_tokens or content == 0:
-        return  # nothing countable at all is a schema problem (FT1xx), not a length one
+    facts = record.tokens
+    content = facts.content
+    if content >= options.min_tokens or content == 0 or not facts.complete:
+        return  # nothing (or not all) countable is a schema problem (FT1xx), not a length one
     if record.format is RecordFormat.CHAT and _calls_tools(record):
         return  # the call's arguments carry the signal; they are not message contents
     pointer = "/messages" if record.format is RecordFormat.CHAT else ""

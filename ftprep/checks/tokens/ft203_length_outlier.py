@@ -34,7 +34,8 @@ class Options(BaseModel, frozen=True, extra="forbid"):
                     "datasets of near-identical lengths do not flag ordinary variation",
     )
     min_examples: int = Field(
-        default=10, ge=3, description="judge only datasets with at least this many examples"
+        default=10, ge=3,
+        description="judge only datasets with at least this many fully counted examples",
     )
 
 
@@ -45,7 +46,9 @@ SPEC = RuleSpec(
         "cost more than the rest of the file, get truncated, and teach the model a length "
         "nothing else in the data has. Split, shorten or drop the ones that are mistakes. The "
         "cut-off is robust (median and median absolute deviation of log token counts), so the "
-        "outliers themselves cannot hide it.",
+        "outliers themselves cannot hide it. Only examples whose tokens were all counted take "
+        "part (not those with images of unknown size or content that is neither text nor an "
+        "image part): their totals are too low and would drag the median down.",
     bad="(100 examples of 40-80 tokens and one of 8,000 tokens: a reply repeated 1,000 times)",
     good="(100 examples between 40 and 900 tokens: ordinary variation, nothing far from the rest)",
     options=Options,
@@ -64,9 +67,10 @@ class Check(DatasetCheck):
         self.seen = 0
 
     def observe(self, record: Record) -> None:
-        tokens = record.tokens.total
-        if tokens <= 0:
-            return  # nothing countable: not a training example this rule can judge
+        facts = record.tokens
+        tokens = facts.total
+        if tokens <= 0 or not facts.complete:
+            return  # only real lengths: a total missing images or unreadable content is too low
         lengths = self.lengths
         lengths[tokens] = lengths.get(tokens, 0) + 1
         self.seen += 1

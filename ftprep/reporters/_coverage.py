@@ -1,0 +1,106 @@
+"""What the token counts cover, in words and numbers, for the text and JSON summaries.
+
+A summary must not call a count exact when images or unreadable values were left out of it,
+nor call every record an example when some are broken or in a format the provider does not
+train on; these helpers say so, with numbers, in one place for both reporters.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ftprep.image_tokens import Uncounted
+from ftprep.report import Report
+from ftprep.summary import Summary
+
+_FORMAT_NAMES = {"unknown": "unrecognized", "prompt-completion": "prompt/completion"}
+
+
+def _n(value: int) -> str:
+    return f"{value:,}"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{_n(count)} {word}{'' if count == 1 else 's'}"
+
+
+def usable_row(report: Report) -> str | None:
+    """`20 of 24 examples (4 with errors)`, or None when every example is usable."""
+    summary, provider = report.summary, report.context.provider
+    usable = summary.usable(provider.formats)
+    if usable == summary.examples:
+        return None
+    errors = sum(n for (fmt, bad), n in summary.checked.items() if bad and fmt in provider.formats)
+    parts = [f"{_n(errors)} with errors"] if errors else []
+    merged: dict[str, int] = {}
+    for (fmt, _bad), n in sorted(summary.checked.items()):
+        if fmt not in provider.formats:
+            merged[fmt] = merged.get(fmt, 0) + n
+    parts += [f"{_n(n)} {_FORMAT_NAMES.get(fmt, fmt)}" for fmt, n in merged.items()]
+    trains = " and ".join(provider.formats)
+    tail = f"; {provider.name} trains on {trains}" if merged else ""
+    return f"{_n(usable)} of {_plural(summary.examples, 'example')} ({', '.join(parts)}{tail})"
+
+
+def images_row(summary: Summary, model: str | None) -> str | None:
+    """How many image parts there are, their tokens, and which were not counted and why."""
+    if not summary.images:
+        return None
+    uncounted = sum(summary.uncounted_images.values())
+    counted = summary.images - uncounted
+    text = _plural(summary.images, "image part")
+    if counted:
+        whose = f" by OpenAI's image formula for {model}" if model else ""
+        text += f": {_n(counted)} counted, {_plural(summary.image_tokens, 'token')}{whose}"
+    if uncounted:
+        reasons = "; ".join(f"{_n(n)} {Uncounted[name].value}"
+                            for name, n in sorted(summary.uncounted_images.items()))
+        text += f"{'; ' if counted else ': '}{_n(uncounted)} not counted ({reasons})"
+    return text
+
+
+def unreadable_row(summary: Summary) -> str | None:
+    if not summary.unreadable_examples:
+        return None
+    return (f"{_plural(summary.unreadable_examples, 'example')} with values that are neither "
+            "text nor an image part (not counted)")
+
+
+def lower_bound(summary: Summary) -> str | None:
+    """What a token total or cost leaves out, or None when it is exact."""
+    parts = []
+    uncounted = sum(summary.uncounted_images.values())
+    if uncounted:
+        parts.append(f"{_plural(uncounted, 'image')} not counted")
+    if summary.unreadable_examples:
+        parts.append(f"unreadable values in {_plural(summary.unreadable_examples, 'example')} "
+                     "not counted")
+    return " and ".join(parts) or None
+
+
+def token_label(report: Report) -> str:
+    """`o200k_base, exact, toktok`, or what makes the counts a lower bound."""
+    summary, encoding = report.summary, report.context.encoding
+    missing = lower_bound(summary)
+    if missing:
+        return f"{encoding}, {report.tokenizer}; a lower bound: {missing}"
+    if summary.images:
+        return f"{encoding}, exact, {report.tokenizer}; images by OpenAI's formula"
+    return f"{encoding}, exact, {report.tokenizer}"
+
+
+def coverage_json(report: Report) -> dict[str, Any]:
+    """The same facts for `--format json` (added keys: the schema version stays)."""
+    summary = report.summary
+    return {
+        "exact": summary.exact,
+        "images": {
+            "parts": summary.images,
+            "counted": summary.images - sum(summary.uncounted_images.values()),
+            "tokens": summary.image_tokens,
+            "not_counted": {
+                name.lower(): n for name, n in sorted(summary.uncounted_images.items())
+            },
+        },
+        "unreadable_examples": summary.unreadable_examples,
+    }
