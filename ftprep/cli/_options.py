@@ -53,6 +53,7 @@ def model_options(func: F) -> F:
     func = click.option("--max-tokens", type=click.IntRange(1), default=None,
                         help="Per-example token limit (default: the model's).")(func)
     func = click.option("--model", "-m", default=None,
-                        help="Target model, e.g. gpt-4.1-mini: picks tokenizer, limits and price.")(func)
+                        help="Target model, e.g. gpt-4.1-mini: picks tokenizer, limits, price, "
+                             "image formula and deadlines (FT501).")(func)
     func = click.option("--provider", default=None, help="Provider profile (default: openai).")(func)
     return func

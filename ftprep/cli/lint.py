@@ -48,7 +48,11 @@ def lint(
     """Check JSONL training files (files, directories, globs, or - for stdin).
 
     Prints `path:line:col: CODE [severity] message` for every problem, then a summary of
-    examples, token lengths, billed tokens, epochs and estimated cost.
+    examples (and how many are usable), token lengths, billed tokens, epochs and estimated
+    cost. Images count by OpenAI's formula for the model when a data URL gives their size;
+    otherwise the summary says what was left out and that tokens and cost are a lower bound.
+    With --model, FT501 judges the model's shutdown and the provider's last day for new jobs
+    against today; FTPREP_TODAY=YYYY-MM-DD sets today.
     """
     if not paths:
         raise FtprepError("no input given", "pass one or more JSONL files, directories, or - for stdin")

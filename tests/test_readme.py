@@ -1,0 +1,26 @@
+"""The README's example is the real output of its command on the bundled sample.
+
+The output depends on the date (FT501 judges the model's deadlines against today); the tests pin
+today to 2026-11-29 (tests/conftest.py), the day the README's output was taken.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.test_cli import run
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+COMMAND = "ftprep lint sample_data/support_chat.jsonl --model gpt-4.1-mini"
+
+
+def _example() -> str:
+    text = README.read_text(encoding="utf-8")
+    start = text.index(f"```console\n$ {COMMAND}\n") + len(f"```console\n$ {COMMAND}\n")
+    return text[start : text.index("```\n", start)]
+
+
+def test_the_readme_example_is_the_real_output() -> None:
+    code, out, _err = run(*COMMAND.split()[1:])
+    assert code == 1, "the sample has deliberate defects"
+    assert out == _example()
