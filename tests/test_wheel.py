@@ -124,9 +124,10 @@ def test_counts_tokens_offline_right_after_install(
         FTPREP_TEST_NO_NETWORK="1", TIKTOKEN_CACHE_DIR=str(empty), DATA_GYM_CACHE_DIR=str(empty),
         HOME=str(empty), XDG_CACHE_HOME=str(empty),
     )
+    # gpt-3.5-turbo was shut down on 2026-10-23, an FT501 error; this test is about counting.
     args: list[str | Path] = [
         "lint", SAMPLE, "--isolated", "--format", "json", "--model", model,
-        "--tokenizer", tokenizer,
+        "--tokenizer", tokenizer, "--ignore", "FT501",
     ]
     installed = _run([venv_bin / "ftprep", *args], env=offline, cwd=tmp_path)
     editable = _run([sys.executable, "-m", "ftprep", *args], cwd=ROOT)
