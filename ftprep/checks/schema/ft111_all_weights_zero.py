@@ -30,7 +30,7 @@ def check(record: Record, _options: None) -> Iterator[Finding]:
     assistants = 0
     for message in record.messages:
         if type(message) is dict and message.get("role") == "assistant":
-            if message.get("weight", 1) != 0:
+            if message.get("weight") != 0:  # no weight is weight 1
                 return
             assistants += 1
     if assistants:
