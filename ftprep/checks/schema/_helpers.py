@@ -175,13 +175,9 @@ def call_ids(message: dict[str, Any]) -> list[str]:
 def suggest(word: str, known: frozenset[str] | tuple[str, ...]) -> str | None:
     """The known key or role a misspelt one most likely means.
 
-    Case and plural slips are settled first: fuzzy scoring alone prefers a long key that merely
-    contains the word (`tool` -> `parallel_tool_calls`).
+    `closest` compares whole words, case-folded, so a case or plural slip (`User`, `tool_call`)
+    wins over a long key that merely contains the word (`tool` is not `parallel_tool_calls`).
     """
-    folded = word.strip().lower()
-    for candidate in (folded, folded + "s", folded.removesuffix("s")):
-        if candidate in known:
-            return candidate
     return closest(word, sorted(known))
 
 
