@@ -55,6 +55,6 @@ class Check(DatasetCheck):
             f"{count:,} {_NAMES[fmt]}" + ("" if i == 0 else f" (first at line {first[fmt].line})")
             for i, (fmt, count) in enumerate(ranked)
         )
-        at = min(minority, key=lambda location: location.line)
+        at = min(minority)  # the earliest: locations in one file order by line, then column
         others = tuple(location for location in minority if location is not at)
         yield Finding.at(at, f"file mixes record formats: {parts}", related=others)
