@@ -9,6 +9,7 @@ profile that does not say leaves the rule's default (warning).
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,6 +23,7 @@ from ftprep.errors import ConfigError
 from ftprep.resources import rules_dir
 from ftprep.selection import active_rules
 from tests.helpers import CORPORA, lint_text, run_engine
+from tests.test_cli import run
 
 Swap = Callable[[str, str], None]  # replace one text of the OpenAI profile with another
 
@@ -88,3 +90,26 @@ def test_a_profile_naming_no_rule_is_a_config_error(profile_with: Swap) -> None:
     profile_with("multiple-system-messages = {", "multiple-system-message = {")
     with pytest.raises(ConfigError, match="accepts.multiple-system-message: unknown rule name"):
         active_rules(Settings())
+
+
+@pytest.mark.skipif(not TRAINED.is_file(), reason="../shared/corpora is not present")
+def test_the_report_says_why_once_with_the_source() -> None:
+    code, out, _err = run("lint", str(TRAINED), "--isolated", "--model", "gpt-4o")
+    assert code == 0
+    [row] = [line for line in out.splitlines() if line.startswith("  provider ")]
+    assert row.startswith("  provider       FT127 multiple-system-messages: OpenAI accepts it (a "
+                          "gpt-4o-2024-08-06 job trained on examples that open with 8 system")
+    assert "github.com/slavesocieties/openai" in row
+    _code, out, _err = run("lint", str(TRAINED), "--isolated", "--model", "gpt-4o",
+                           "--format", "json")
+    [verdict] = json.loads(out)["summary"]["estimate"]["provider_verdicts"]
+    assert (verdict["code"], verdict["accepted"]) == ("FT127", True)
+    assert "ft:gpt-4o-2024-08-06:personal::B9yazDFQ" in verdict["source"]
+
+
+def test_no_verdict_row_when_the_rule_did_not_fire(tmp_path: Path) -> None:
+    path = tmp_path / "one.jsonl"
+    path.write_text(OPENING.replace('{"role": "system", "content": "Output JSON."}, ', ""),
+                    encoding="utf-8")
+    _code, out, _err = run("lint", str(path), "--isolated", "--model", "gpt-4o")
+    assert "  provider " not in out

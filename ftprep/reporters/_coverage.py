@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ftprep.image_tokens import Uncounted
+from ftprep.registry import find_rule
 from ftprep.report import Report
 from ftprep.summary import Summary
 
@@ -87,6 +88,29 @@ def token_label(report: Report) -> str:
     if summary.images:
         return f"{encoding}, exact, {report.tokenizer}; images by OpenAI's formula"
     return f"{encoding}, exact, {report.tokenizer}"
+
+
+def verdicts(report: Report) -> list[dict[str, Any]]:
+    """What the provider profile says about the shapes its rules found, with the source.
+
+    A rule named in the profile's `accepts` table takes its severity from it (info where the
+    provider trains on the shape); the report says why, once, instead of on every finding.
+    """
+    found = []
+    for name, verdict in sorted(report.context.provider.accepts.items()):
+        rule = find_rule(name)
+        if rule is not None and report.summary.by_code.get(rule.code):
+            found.append({"code": rule.code, "name": name, "accepted": verdict.accepted,
+                          "source": verdict.source})
+    return found
+
+
+def verdicts_row(report: Report) -> str | None:
+    provider = report.context.provider.name
+    return "; ".join(
+        f"{v['code']} {v['name']}: {provider} {'accepts' if v['accepted'] else 'rejects'} it "
+        f"({v['source']})" for v in verdicts(report)
+    ) or None
 
 
 def coverage_json(report: Report) -> dict[str, Any]:

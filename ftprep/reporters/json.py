@@ -14,7 +14,7 @@ import orjson
 from ftprep import __version__
 from ftprep.diagnostics import Diagnostic, Location
 from ftprep.report import Report
-from ftprep.reporters._coverage import coverage_json
+from ftprep.reporters._coverage import coverage_json, verdicts
 
 SCHEMA_VERSION = 1
 
@@ -72,6 +72,7 @@ def report_json(report: Report) -> dict[str, Any]:
         },
         "estimate": {
             "provider": context.provider.id,
+            "provider_verdicts": verdicts(report),
             "model": context.model.id if context.model else context.model_name,
             "epochs": estimate.epochs, "epochs_source": estimate.epochs_source,
             "billed_tokens_per_epoch": estimate.billed_tokens_per_epoch,

@@ -18,6 +18,7 @@ from ftprep.reporters._coverage import (
     token_label,
     unreadable_row,
     usable_row,
+    verdicts_row,
 )
 from ftprep.summary import Summary
 
@@ -89,7 +90,8 @@ def _summary_rows(report: Report) -> list[tuple[str, str]]:
     rows.append(("messages", _n(summary.messages)))
     model_id = context.model.id if context.model else context.model_name
     for label, value in (("images", images_row(summary, model_id)),
-                         ("unreadable", unreadable_row(summary))):
+                         ("unreadable", unreadable_row(summary)),
+                         ("provider", verdicts_row(report))):
         if value:
             rows.append((label, value))
     stats = summary.tokens()
