@@ -32,7 +32,7 @@ class _Base64:
         first, last = start // 3 * 4, -(-(start + count) // 3) * 4
         try:
             decoded = binascii.a2b_base64(self.text[first:last], strict_mode=True)
-        except binascii.Error:
+        except ValueError:  # binascii.Error, or a character outside ASCII
             return None
         chunk = decoded[start % 3 : start % 3 + count]
         return chunk if len(chunk) == count else None

@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import ftprep.engine
 from ftprep.config import Settings
@@ -297,3 +299,60 @@ def test_sharded_runs_carry_the_new_facts(tmp_path: Path, monkeypatch: pytest.Mo
     tokens = single[1]["tokens"]
     assert tokens["images"]["counted"] > 0 and tokens["unreadable_examples"] > 0
     assert single[1]["usable_examples"] < single[1]["examples"]
+
+
+# -- hostile input: never an exception (counting runs outside the engine's rule boundary) ------
+
+
+def test_non_ascii_in_base64_is_unreadable_not_a_crash(tmp_path: Path) -> None:
+    url = "data:image/png;base64," + "é" * 64
+    assert data_url_size(url) is None
+    path = tmp_path / "hostile.jsonl"
+    path.write_text(json.dumps({"messages": [
+        {"role": "user", "content": [{"type": "image_url", "image_url": {"url": url}}]},
+        {"role": "assistant", "content": "?"},
+    ]}) + "\n", encoding="utf-8")
+    _text, summary = _lint(path, model="gpt-4o")
+    assert summary["tokens"]["images"]["not_counted"] == {"unreadable": 1}
+
+
+@given(st.text(max_size=300), st.binary(max_size=200))
+@settings(max_examples=300, deadline=None)
+def test_any_data_url_is_a_size_or_none(text: str, raw: bytes) -> None:
+    for url in ("data:image/png;base64," + text, data_url(raw), data_url(png(1, 1)[:16] + raw),
+                data_url(b"\xff\xd8" + raw), data_url(b"RIFF\0\0\0\0WEBP" + raw)):
+        size = data_url_size(url)
+        assert size is None or (size[0] > 0 and size[1] > 0)
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda inner: (st.lists(inner, max_size=4)
+                   | st.dictionaries(st.text(max_size=10), inner, max_size=4)),
+    max_leaves=20,
+)
+
+
+IMAGE_PART = st.fixed_dictionaries({
+    "type": st.just("image_url"),
+    "image_url": JSON | st.fixed_dictionaries({
+        "url": st.text(max_size=40).map(lambda t: "data:image/png;base64," + t) | JSON,
+        "detail": st.sampled_from(["low", "high", "auto"]) | JSON,
+    }),
+})
+CONTENT = JSON | st.lists(IMAGE_PART | JSON, max_size=4)
+
+
+@given(CONTENT)
+@settings(max_examples=300, deadline=None)
+def test_any_content_plans_without_raising(content: Any) -> None:
+    gpt_4o = OPENAI.find_model("gpt-4o")
+    assert gpt_4o is not None
+    for record, fmt in (
+        ({"messages": [{"role": "user", "content": content}, content]}, RecordFormat.CHAT),
+        ({"messages": content}, RecordFormat.CHAT),
+        ({"input": content, "preferred_output": content}, RecordFormat.PREFERENCE),
+        ({"prompt": content, "completion": content}, RecordFormat.PROMPT_COMPLETION),
+    ):
+        plan = plan_for(record, fmt, gpt_4o.images)  # type: ignore[arg-type]
+        assert plan.image_tokens >= 0 and plan.unreadable >= 0
