@@ -15,9 +15,12 @@ from dataclasses import dataclass
 from ftprep.checks.base import DatasetCheck, RunContext
 from ftprep.counting import CountPlan, plan_for, plan_plain
 from ftprep.diagnostics import Diagnostic, Finding, Location, Severity
-from ftprep.lines import Line
+from ftprep.lines import Line, place
 from ftprep.pointer import column_of
-from ftprep.readers.jsonl import STDIN, FileStats, Source, read_lines, shard_bounds
+from ftprep.readers._encoding import binary_kind
+from ftprep.readers._open import Input, open_input
+from ftprep.readers._values import document_kind
+from ftprep.readers.jsonl import FileStats, RawLine, Source, read_lines, read_values, shard_bounds
 from ftprep.record import PLAIN_ROLES, Record
 from ftprep.registry import RecordFormat, Scope
 from ftprep.selection import ActiveRule, FileIgnores
@@ -118,37 +121,61 @@ class Engine:
             stats = FileStats(source.path, skipped=source.skip_reason, document=source.document)
             self.summary.files.append(stats)
             if source.skip_reason is None and source.document is None:
-                bounds = self._shards(source)
-                if len(bounds) > 2:
-                    from ftprep.parallel import run_sharded
-
-                    yield from run_sharded(self, source, stats, bounds)
-                else:
-                    yield from self.scan(source, stats)
+                yield from self._read(source, stats)
             yield from self._end_file(stats)
         yield from self._finish()
 
-    def _shards(self, source: Source) -> list[int]:
-        """Byte bounds to split a big file across processes; [0, size] (or []) means one."""
-        if self.jobs < 2 or source.path == STDIN:
+    def _read(self, source: Source, stats: FileStats) -> Iterator[Diagnostic]:
+        """Open the source once and read it as what its first bytes say it is."""
+        with open_input(source.path) as opened:
+            stats.compression = opened.compression
+            other = binary_kind(opened.head)
+            if other is not None:  # a workbook, a Parquet file...: `FT013` says so
+                stats.document = other
+                return
+            document = document_kind(opened.head)
+            if document is not None:
+                stats.document = document
+                yield from self.scan_units(read_values(source, opened, stats), stats)
+                return
+            bounds = self._shards(opened)
+            if len(bounds) > 2:
+                from ftprep.parallel import run_sharded
+
+                opened.close()  # a regular file: each shard reads its own range
+                yield from run_sharded(self, source, stats, bounds)
+            else:
+                yield from self.scan_units(read_lines(source, stats, opened=opened), stats)
+
+    def _shards(self, opened: Input) -> list[int]:
+        """Byte bounds to split a big file across processes; [0, size] (or []) means one.
+
+        Only a regular, uncompressed file is split: a byte offset inside a compressed stream
+        cannot be sought to, and a pipe can be read only once.
+        """
+        if self.jobs < 2 or not opened.regular or opened.compression is not None:
             return []
         try:
-            if os.path.getsize(source.path) < SHARD_MIN_BYTES:
+            if os.path.getsize(opened.path) < SHARD_MIN_BYTES:
                 return []
         except OSError:
             return []  # read_lines reports the problem
-        return shard_bounds(source.path, self.jobs)
+        return shard_bounds(opened.path, self.jobs)
 
     def scan(
         self, source: Source, stats: FileStats, start: int = 0, end: int | None = None
     ) -> Iterator[Diagnostic]:
-        """Lines [start, end) of one file: line and record rules, token counts, observation.
+        """Lines [start, end) of one file (a shard worker's range, or the whole file)."""
+        yield from self.scan_units(read_lines(source, stats, start, end), stats)
+
+    def scan_units(self, units: Iterable[RawLine], stats: FileStats) -> Iterator[Diagnostic]:
+        """Lines (or a document's values): line and record rules, token counts, observation.
 
         Yields each batch's diagnostics sorted; `observe_record` decides what happens to every
         record afterwards (dataset rules here, facts for the parent in a shard worker).
         """
         pending = _Pending([], [])
-        for raw in read_lines(source, stats, start, end):
+        for raw in units:
             record = self._read_line(Line(raw), stats, self.records_seen, pending.diagnostics)
             if record is not None:
                 self.records_seen += 1
@@ -164,21 +191,23 @@ class Engine:
         raw = line.raw
         if line.blank:
             stats.blank += 1
-        elif type(line.value) is not dict:
+        elif type(line.value) is not dict and raw.problem is None:
             stats.unparsed += 1
         rules = self._line_rules_plain if line.plain else self._line_rules
         for active in rules:
             try:
                 for finding in active.rule.check(line, active.options):  # type: ignore[misc]
                     column = finding.column or column_of(line.text, finding.pointer)
-                    location = Location(raw.path, raw.line, column, raw.offset, None, finding.pointer)
+                    where, column = place(raw.line, raw.column, line.text, column)
+                    location = Location(raw.path, where, column, raw.offset, None, finding.pointer)
                     self._emit(out, active, finding, location)
             except Exception as error:  # the engine is the rule boundary: report, never crash
-                self._internal_error(out, active, Location(raw.path, raw.line, 1, raw.offset), error)
+                location = Location(raw.path, raw.line, raw.column, raw.offset)
+                self._internal_error(out, active, location, error)
         if type(line.value) is not dict or line.error is not None:
             return None
         stats.records += 1
-        location = Location(raw.path, raw.line, 1, raw.offset, index)
+        location = Location(raw.path, raw.line, raw.column, raw.offset, index)
         return Record(location, line.data, line.value)
 
     def _flush(self, pending: _Pending) -> Iterator[Diagnostic]:
@@ -230,7 +259,9 @@ class Engine:
             try:
                 for finding in active.rule.check(record, active.options):  # type: ignore[misc]
                     column = finding.column or column_of(record.text, finding.pointer)
-                    location = record.location.with_(column=column, pointer=finding.pointer)
+                    start = record.location
+                    line, column = place(start.line, start.column, record.text, column)
+                    location = start._replace(line=line, column=column, pointer=finding.pointer)
                     self._emit(out, active, finding, location)
             except Exception as error:  # the rule boundary: report, never crash
                 self._internal_error(out, active, record.location, error)

@@ -43,6 +43,8 @@ def estimate(
     if epochs is not None:
         chosen: int | None = epochs
         source = epochs_from
+    elif examples == 0:  # the heuristic would answer for a dataset that is not there
+        chosen, source = None, "none: no examples were read"
     elif heuristic is not None:
         chosen = default_epochs(examples, heuristic)
         source = f"provider default, estimated as in {heuristic.source}"

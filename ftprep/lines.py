@@ -1,11 +1,31 @@
-"""A physical line prepared for line rules: BOM stripped, blank detected, parsed once."""
+"""A physical line (or a JSON document's value) prepared for line rules: parsed once."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ftprep.parsing import BOM, ParseError, TooDeep, may_have_duplicate_keys, parse_line
+from ftprep.parsing import (
+    BOM,
+    ParseError,
+    ParseErrorKind,
+    TooDeep,
+    may_have_duplicate_keys,
+    parse_line,
+)
 from ftprep.readers.jsonl import RawLine
+
+
+def place(line: int, column: int, text: str, at: int) -> tuple[int, int]:
+    """The file's line and column of column `at` of `text`, when `text` starts at (line, column).
+
+    A line of JSON Lines starts at column 1 and holds no newline, so it maps to itself; a value
+    of a pretty-printed document starts anywhere and spans lines.
+    """
+    index = at - 1
+    newlines = text.count("\n", 0, index)
+    if not newlines:
+        return line, column + index
+    return line + newlines, index - text.rfind("\n", 0, index)
 
 
 class Line:
@@ -16,6 +36,9 @@ class Line:
 
     def __init__(self, raw: RawLine) -> None:
         self.raw = raw
+        if raw.problem is not None:  # where a document's structure breaks: not a value at all
+            self._broken(raw)
+            return
         data = raw.data
         self.bom = data.startswith(BOM)
         if self.bom:
@@ -33,6 +56,13 @@ class Line:
                     self.duplicate_suspect = may_have_duplicate_keys(data, self.value)
                 except TooDeep as deep:  # parsed, but too deep for the rest of the pipeline
                     self.value, self.error = None, deep.error
+
+    def _broken(self, raw: RawLine) -> None:
+        self.bom = self.blank = self.duplicate_suspect = False
+        self.data = raw.data
+        self.value = None
+        self.error = ParseError(ParseErrorKind.SYNTAX, raw.problem or "", 1)
+        self._text = None
 
     @property
     def plain(self) -> bool:

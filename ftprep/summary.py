@@ -108,7 +108,21 @@ class Summary:
 
     @property
     def unparsed_lines(self) -> int:
-        return sum(f.unparsed for f in self.files)
+        return sum(f.unparsed for f in self.files if not f.document_read)
+
+    @property
+    def values(self) -> int:
+        """Top-level values read from JSON documents (files that are not JSON Lines)."""
+        return sum(f.values for f in self.files)
+
+    def compression_note(self) -> str | None:
+        """Which inputs were compressed; providers take only the uncompressed JSON Lines."""
+        kinds = Counter(f.compression for f in self.files if f.compression)
+        if not kinds:
+            return None
+        counted = ", ".join(f"{n:,} {kind}-compressed" for kind, n in sorted(kinds.items()))
+        them = "it" if sum(kinds.values()) == 1 else "them"
+        return f"{counted}: providers take uncompressed JSON Lines, so upload {them} decompressed"
 
     def tokens(self) -> TokenStats | None:
         return token_stats(self.example_tokens)

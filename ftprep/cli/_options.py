@@ -45,7 +45,7 @@ def selection_options(func: F) -> F:
 def model_options(func: F) -> F:
     """--provider / --model / --max-tokens / --epochs / --tokenizer."""
     func = click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
-                        help="Processes for files over 32 MB (default 1; see README).")(func)
+                        help="Processes for uncompressed files over 32 MB (default 1; see README).")(func)
     func = click.option("--tokenizer", type=click.Choice(["toktok", "tiktoken"]), default=None,
                         help="Token-counting backend (same counts; toktok is faster).")(func)
     func = click.option("--epochs", type=click.IntRange(1, 50), default=None,

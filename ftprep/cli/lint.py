@@ -53,6 +53,16 @@ def lint(
     otherwise the summary says what was left out and that tokens and cost are a lower bound.
     With --model, FT501 judges the model's shutdown and the provider's last day for new jobs
     against today; FTPREP_TODAY=YYYY-MM-DD sets today.
+
+    \b
+    Each input is read once, as a stream:
+      - gzip, bzip2, xz and zstd files are decompressed as they are read (found by
+        their first bytes); lines and offsets are those of the decompressed text
+      - a pipe works: ftprep lint <(zcat data.jsonl.gz)
+      - a directory gives its *.jsonl, *.ndjson and *.jsonlines files, compressed
+        or not
+      - a pretty-printed JSON array or object is read value by value, each at the
+        line it starts on, and reported once (FT013: providers take JSON Lines)
     """
     if not paths:
         raise FtprepError("no input given", "pass one or more JSONL files, directories, or - for stdin")

@@ -29,7 +29,7 @@ import stat
 import sys
 import zlib
 from types import ModuleType, TracebackType
-from typing import IO, Any
+from typing import IO, Any, Self
 
 from ftprep.errors import FtprepError
 
@@ -196,7 +196,7 @@ class Input:
         self._top.close()
         self._base.close()
 
-    def __enter__(self) -> Input:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(

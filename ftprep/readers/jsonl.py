@@ -1,36 +1,50 @@
-"""Stream JSONL lines from files, directories, globs or stdin, with path, line and byte offset.
+"""Stream JSONL lines (or a JSON document's values) from files, directories, globs, pipes or stdin.
 
 Nothing here holds a file in memory: lines are yielded one at a time from a buffered binary
-reader, so a 10 MB line costs 10 MB and a 1 GB file costs one line at a time.
+reader, so a 10 MB line costs 10 MB and a 1 GB file costs one line at a time. An input is opened
+once (`ftprep.readers._open`): a compressed file is decompressed as it is read, and what a file
+holds (JSON Lines, a JSON document, a binary format) is decided from its first bytes, peeked
+from that same stream, so a pipe such as `<(zcat data.jsonl.gz)` is read whole and only once.
 """
 
 from __future__ import annotations
 
 import glob
 import os
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-import orjson
-
 from ftprep.errors import FtprepError
+from ftprep.readers._open import (
+    COMPRESSED_SUFFIXES,
+    STDIN,
+    Input,
+    open_input,
+    strip_compression_suffix,
+)
+from ftprep.readers._values import BLOCK_BYTES, document_values
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonlines")
-STDIN = "-"
 
 
 @dataclass(slots=True)
 class RawLine:
-    """One physical line: bytes without the line ending, and where it came from."""
+    """One physical line (bytes without the line ending), or one value of a JSON document.
+
+    A document's value may span lines and start mid-line: `line` and `column` are where it
+    starts. `problem` marks where a document's structure breaks (its `data` is then an excerpt).
+    """
 
     path: str
     line: int
     offset: int
     data: bytes
     crlf: bool
+    column: int = 1
+    unit: str = "line"  # "line" of JSON Lines; "item" of an array or "value" of a document
+    problem: str | None = None
 
 
 @dataclass(slots=True)
@@ -39,12 +53,17 @@ class Source:
 
     path: str
     skip_reason: str | None = None
-    document: str | None = None  # "a JSON array" etc. when the file is one JSON document
+    document: str | None = None  # "a CSV file" etc. when its name says it is not JSON Lines
 
 
 @dataclass(slots=True)
 class FileStats:
-    """What a reader saw in one file, so every line is accounted for in the summary."""
+    """What a reader saw in one file, so every line (or value) is accounted for in the summary.
+
+    JSON Lines: lines = records + blank + unparsed. A JSON document read as records
+    (`document_read`): values = records + unparsed, and `lines` stays 0. Lines, columns and
+    bytes of a compressed file are those of its decompressed data.
+    """
 
     path: str
     lines: int = 0
@@ -55,7 +74,12 @@ class FileStats:
     unparsed: int = 0
     records: int = 0
     skipped: str | None = None
-    document: str | None = None  # set when the file is one JSON document, not JSON Lines
+    document: str | None = None  # set when the file is not JSON Lines: "a JSON array", "a CSV file"
+    document_read: bool = False  # the document's top-level values were read as records
+    values: int = 0  # top-level values read from a document
+    compression: str | None = None  # "gzip", "bzip2", "xz" or "zstd"
+    read_error: str | None = None  # why the compressed data ended early
+    read_error_line: int = 0  # the line where it did
 
 
 def resolve_sources(paths: list[str]) -> list[Source]:
@@ -78,8 +102,8 @@ def resolve_sources(paths: list[str]) -> list[Source]:
                 others = f" ({len(found):,} other file{'s' * (len(found) != 1)})" if found else ""
                 raise FtprepError(
                     f"{arg}: no JSONL files in this directory{others}",
-                    f"ftprep reads files ending in {', '.join(JSONL_SUFFIXES)}; "
-                    "convert other formats with `ftprep convert`",
+                    f"ftprep reads files ending in {', '.join(JSONL_SUFFIXES)} (compressed too: "
+                    f"{', '.join(COMPRESSED_SUFFIXES)}); convert other formats with `ftprep convert`",
                 )
             sources.extend(found)
         elif path.exists():
@@ -101,86 +125,59 @@ def _directory_sources(root: Path) -> Iterator[Source]:
             if name.startswith("."):
                 continue
             path = str(Path(dirpath) / name)
-            if name.lower().endswith(JSONL_SUFFIXES):
+            if is_jsonl_name(name):
                 yield Source(path)
             else:
                 suffix = Path(name).suffix or "no extension"
                 yield Source(path, f"not a JSONL file ({suffix})")
 
 
+def is_jsonl_name(name: str) -> bool:
+    """`train.jsonl`, `train.ndjson.gz`, ...: the names a directory scan reads."""
+    return strip_compression_suffix(name)[0].lower().endswith(JSONL_SUFFIXES)
+
+
 # Files that are certainly not JSON Lines, by suffix: reading them line by line as JSON would
-# only bury the one real problem under an error per line.
+# only bury the one real problem under an error per line. Content is checked when read.
 OTHER_FORMATS = {
     ".csv": "a CSV file", ".tsv": "a TSV file", ".xlsx": "an Excel workbook",
     ".xls": "an Excel workbook", ".parquet": "a Parquet file", ".zip": "a zip archive",
-    ".gz": "a gzip file",
 }
 
 
 def other_format(path: Path) -> str | None:
-    """What a named file is when it is not JSON Lines (by suffix, then by its first lines)."""
-    known = OTHER_FORMATS.get(path.suffix.lower())
-    return known if known is not None else json_document_kind(path)
-
-
-def json_document_kind(path: Path, sniff: int = 1 << 16) -> str | None:
-    """`a JSON array` or `a multi-line JSON object` when the file is one pretty-printed document.
-
-    JSON Lines holds a whole value on every line. A document opens with a line that cannot parse
-    on its own and ends in an opener or a comma (`[`, `{`, `[{"a": 1},`, `{"messages": [`), and
-    its second line cannot parse on its own either. Anything else is read as JSONL and its bad
-    lines are reported one by one (a truncated JSONL line is not mistaken for a document).
-    """
-    try:
-        with open(path, "rb") as stream:
-            head = stream.read(sniff)
-    except OSError:
-        return None  # read_lines reports it
-    lines = [line.strip() for line in head.removeprefix(b"\xef\xbb\xbf").split(b"\n")]
-    lines = [line for line in lines if line][:2]
-    if len(lines) < 2 or lines[0][:1] not in (b"[", b"{") or lines[0][-1:] not in b"[{,:":
-        return None
-    kind = "a JSON array" if lines[0].startswith(b"[") else "a multi-line JSON object"
-    if lines[0] in (b"[", b"{"):
-        return kind  # a bare opener is never a line of JSONL
-    for line in lines:
-        try:
-            orjson.loads(line)
-        except orjson.JSONDecodeError:
-            continue
-        return None
-    return kind
-
-
-def _open(source: Source) -> BinaryIO:
-    if source.path == STDIN:
-        return sys.stdin.buffer
-    try:
-        return open(source.path, "rb", buffering=1 << 20)
-    except IsADirectoryError:
-        raise FtprepError(f"{source.path}: is a directory") from None
-    except OSError as error:
-        raise FtprepError(f"{source.path}: cannot read ({error.strerror})") from None
+    """What a named file is when its name says it is not JSON Lines (`data.csv.gz` too)."""
+    name, compression = strip_compression_suffix(path.name)
+    known = OTHER_FORMATS.get(Path(name).suffix.lower())
+    if known is None or compression is None:
+        return known
+    return f"{known} ({compression}-compressed)"
 
 
 def read_lines(
-    source: Source, stats: FileStats, start: int = 0, end: int | None = None
+    source: Source, stats: FileStats, start: int = 0, end: int | None = None,
+    opened: Input | None = None,
 ) -> Iterator[RawLine]:
     """Yield every line of `source`, counting lines, bytes and CRLF endings into `stats`.
 
-    With `start`/`end` (byte offsets at line starts) only that range is read, as one shard of
-    a parallel run: line numbers then count from the range's first line, offsets stay absolute.
+    `opened` is the input already opened (and sniffed) by the caller; without it the source is
+    opened here. With `start`/`end` (byte offsets at line starts of a regular, uncompressed
+    file) only that range is read, as one shard of a parallel run: line numbers then count from
+    the range's first line, offsets stay absolute.
     """
-    stream = _open(source)
+    own = opened is None and not start and end is None
+    if own:
+        opened = open_input(source.path)
+    stream = opened.stream if opened is not None else _open_range(source.path, start)
     offset = start
     number = 0
+    complete = True
     try:
-        if start:
-            stream.seek(start)
         for chunk in stream:
             number += 1
             size = len(chunk)
-            data = chunk[:-1] if chunk.endswith(b"\n") else chunk
+            complete = chunk.endswith(b"\n")
+            data = chunk[:-1] if complete else chunk
             crlf = data.endswith(b"\r")
             if crlf:
                 data = data[:-1]
@@ -196,8 +193,53 @@ def read_lines(
     finally:
         stats.lines = number
         stats.bytes = offset - start
-        if stream is not sys.stdin.buffer:
+        if opened is not None and opened.error:
+            stats.read_error = opened.error
+            stats.read_error_line = number if not complete else number + 1
+        if own and opened is not None:
+            opened.close()
+        elif opened is None:
             stream.close()
+
+
+def _open_range(path: str, start: int) -> BinaryIO:
+    try:
+        stream = open(path, "rb", buffering=1 << 20)  # noqa: SIM115 (closed by read_lines)
+    except OSError as error:
+        raise FtprepError(f"{path}: cannot read ({error.strerror})") from None
+    stream.seek(start)
+    return stream
+
+
+def read_values(source: Source, opened: Input, stats: FileStats) -> Iterator[RawLine]:
+    """Each top-level value of a JSON document (an array's items, or objects one after another)
+    as one unit, placed at the line and column where it starts."""
+    stats.document_read = True
+    size = 0
+    line = 1
+
+    def blocks() -> Iterator[bytes]:
+        nonlocal size
+        while block := opened.stream.read(BLOCK_BYTES):
+            size += len(block)
+            yield block
+
+    try:
+        for value in document_values(blocks()):
+            if value.problem is None:
+                stats.values += 1
+            line = value.line
+            yield RawLine(
+                source.path, value.line, value.offset, value.data, False, value.column, value.unit,
+                value.message if value.problem else None,
+            )
+    except OSError as error:
+        raise FtprepError(f"{source.path}: read failed ({error})") from None
+    finally:
+        stats.bytes = size
+        if opened.error:
+            stats.read_error = opened.error
+            stats.read_error_line = line
 
 
 def shard_bounds(path: str, shards: int) -> list[int]:

@@ -22,7 +22,7 @@ the physical line of a JSON Lines file, `item` the 1-based position in a JSON ar
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO

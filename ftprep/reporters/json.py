@@ -1,7 +1,11 @@
 """A stable, versioned JSON document: `{"version": 1, "diagnostics": [...], "summary": {...}}`.
 
 Diagnostics are written as they arrive, so memory does not grow with their number. Bump
-`SCHEMA_VERSION` on any incompatible change to the shape.
+`SCHEMA_VERSION` on any incompatible change to the shape (added keys are compatible).
+
+A location's `line`, `column` and `offset` in a compressed file (a file's `compression` is set)
+are positions in its decompressed data. A JSON document read as records (`document` set,
+`values` not null) is counted in values, not lines.
 """
 
 from __future__ import annotations
@@ -56,10 +60,14 @@ def report_json(report: Report) -> dict[str, Any]:
         },
         "files": [
             {"path": f.path, "lines": f.lines, "bytes": f.bytes, "records": f.records,
-             "blank": f.blank, "not_object": f.unparsed, "crlf": f.crlf, "skipped": f.skipped}
+             "blank": f.blank, "not_object": f.unparsed, "crlf": f.crlf, "skipped": f.skipped,
+             "compression": f.compression, "document": f.document,
+             "values": f.values if f.document_read else None, "read_error": f.read_error}
             for f in summary.files
         ],
+        "notes": [note for note in (summary.compression_note(),) if note],
         "lines": summary.lines,
+        "values": summary.values,
         "examples": summary.examples,
         "usable_examples": summary.usable(context.provider.formats),
         "messages": summary.messages,

@@ -11,6 +11,7 @@ import click
 
 from ftprep.diagnostics import Diagnostic, Severity
 from ftprep.estimate import Estimate
+from ftprep.readers.jsonl import FileStats
 from ftprep.report import Report
 from ftprep.reporters._coverage import (
     images_row,
@@ -81,7 +82,11 @@ def _summary_rows(report: Report) -> list[tuple[str, str]]:
     summary = report.summary
     context = report.context
     rows = [("files", _files_row(summary))]
-    rows.append(("lines", _lines_row(summary)))
+    documents = [f for f in summary.files if f.document_read]
+    if len(documents) < len(summary.files) or not documents:
+        rows.append(("lines", _lines_row(summary)))
+    if documents:
+        rows.append(("json values", _values_row(documents)))
     if summary.formats:
         rows.append(("formats", ", ".join(f"{k} {_n(v)}" for k, v in sorted(summary.formats.items()))))
     usable = usable_row(report)
@@ -110,13 +115,26 @@ def _summary_rows(report: Report) -> list[tuple[str, str]]:
 
 def _files_row(summary: Summary) -> str:
     skipped = sum(1 for f in summary.files if f.skipped)
-    text = _n(len(summary.files))
-    return text + (f" ({_n(skipped)} skipped)" if skipped else "")
+    notes = [f"{_n(skipped)} skipped"] if skipped else []
+    compressed = summary.compression_note()
+    if compressed:
+        notes.append(compressed)
+    return _n(len(summary.files)) + (f" ({'; '.join(notes)})" if notes else "")
+
+
+def _values_row(documents: list[FileStats]) -> str:
+    """JSON documents read as records: their top-level values, not lines, are the units."""
+    values = sum(f.values for f in documents)
+    examples = sum(f.records for f in documents)
+    unparsed = sum(f.unparsed for f in documents)
+    return (f"{_n(values)} in {_plural(len(documents), 'JSON document')}: "
+            f"{_plural(examples, 'example')}, {_n(unparsed)} not a JSON object")
 
 
 def _lines_row(summary: Summary) -> str:
     rejected = summary.unparsed_lines
-    parts = [f"{_n(summary.examples)} {'example' if summary.examples == 1 else 'examples'}"]
+    examples = sum(f.records for f in summary.files if not f.document_read)
+    parts = [f"{_n(examples)} {'example' if examples == 1 else 'examples'}"]
     parts.append(f"{_n(summary.blank_lines)} blank")
     parts.append(f"{_n(rejected)} not a JSON object")
     return f"{_n(summary.lines)}: " + ", ".join(parts)

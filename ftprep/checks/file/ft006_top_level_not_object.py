@@ -11,7 +11,8 @@ from ftprep.registry import RuleSpec, Scope
 
 SPEC = RuleSpec(
     code="FT006", name="top-level-not-object", scope=Scope.LINE, severity=Severity.ERROR,
-    summary="The line is valid JSON but not an object: an array, string, number, boolean or null.",
+    summary="The line (or an item of a JSON document) is valid JSON but not an object: an array, "
+            "string, number, boolean or null.",
     why="Every training format is one JSON object per line; Together's checker and OpenAI's "
         "validation reject any other value. A line holding an array of examples usually means "
         "a JSON file was renamed to .jsonl instead of being converted.",
@@ -29,4 +30,4 @@ def check(line: Line, _options: None) -> Iterator[Finding]:
     kind = json_type(value)
     if isinstance(value, list):
         kind = f"array of {len(value):,} item{'s' * (len(value) != 1)}"
-    yield Finding("", f"line holds a JSON {kind}, not an object")
+    yield Finding("", f"{line.raw.unit} holds a JSON {kind}, not an object")
