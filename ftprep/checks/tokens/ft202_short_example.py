@@ -23,7 +23,9 @@ SPEC = RuleSpec(
     code="FT202", name="short-example", scope=Scope.RECORD, severity=Severity.WARNING,
     summary="The example's message contents add up to fewer than `min-tokens` tokens.",
     why="A few tokens carry almost no signal yet cost a training step and the per-message "
-        "overhead; such rows are usually export debris, test lines or truncated text.",
+        "overhead; such rows are usually export debris, test lines or truncated text. An "
+        "example whose content was not all counted (a value that is neither text nor an image "
+        "part) is not judged: it may not be short at all.",
     bad='{"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "ok"}]}',
     good='{"messages": [{"role": "user", "content": "What is the capital of France?"}, '
          '{"role": "assistant", "content": "Paris."}]}',
