@@ -22,7 +22,7 @@ import pytest
 
 from ftprep.errors import FtprepError
 from ftprep.readers import _open
-from ftprep.readers._open import compression_of, open_input, strip_compression_suffix
+from ftprep.readers._open import compression_of, is_stream, open_input, strip_compression_suffix
 
 DATA = b"".join(b'{"n": %d, "text": "line %d \xc3\xa9"}\n' % (i, i) for i in range(5000))
 
@@ -169,3 +169,12 @@ def test_compression_suffixes() -> None:
     assert strip_compression_suffix("faq.csv.zst") == ("faq.csv", "zstd")
     assert strip_compression_suffix("train.jsonl") == ("train.jsonl", None)
     assert strip_compression_suffix(".gz") == (".gz", None)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_streams_are_told_apart_without_opening_them(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe")  # opening it would block: is_stream must only stat it
+    (tmp_path / "file.jsonl").write_bytes(b"{}\n")
+    assert is_stream(str(tmp_path / "pipe")) and is_stream("-")
+    assert not is_stream(str(tmp_path / "file.jsonl")) and not is_stream(str(tmp_path))
+    assert not is_stream(str(tmp_path / "missing"))

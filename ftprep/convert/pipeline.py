@@ -25,6 +25,7 @@ from ftprep.convert.conversations import (
 from ftprep.convert.layouts import ConvertOptions, RecordConverter
 from ftprep.convert.model import Conversation, Converted, Origin, Rejected, Skipped
 from ftprep.errors import FtprepError
+from ftprep.readers._open import is_stream
 from ftprep.readers.chatlogs import NAMES as LOG_NAMES
 from ftprep.readers.chatlogs import ChatLogOptions, reader_named, sniff_reader
 from ftprep.readers.tabular import STDIN, ReadStats, TabularOptions, read_records
@@ -61,7 +62,7 @@ class InputNote:
 def _log_reader(path: str, wanted: str | None) -> ModuleType | None:
     if wanted in LOG_NAMES:
         return reader_named(wanted)
-    if wanted is not None or path == STDIN:
+    if wanted is not None or is_stream(path):  # sniffing would eat what a pipe gives once
         return None
     return sniff_reader(path)
 

@@ -66,6 +66,18 @@ def strip_compression_suffix(name: str) -> tuple[str, str | None]:
     return (base, compression) if compression else (name, None)
 
 
+def is_stream(path: str) -> bool:
+    """True for stdin and for a pipe, device or socket named as a path: it can be read only once,
+    so nothing may open it to sniff before the reader does. Decided by `stat`, without opening."""
+    if path == STDIN:
+        return True
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False  # the reader reports it
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
 def _zstd_module() -> ModuleType | None:
     for name in ("compression.zstd", "backports.zstd"):
         try:

@@ -11,6 +11,9 @@ import bz2
 import gzip
 import lzma
 import os
+import shutil
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -112,3 +115,20 @@ def test_a_gzip_stream_through_a_fifo_is_read_once(tmp_path: Path) -> None:
     assert [i.fields for i in items] == [  # type: ignore[union-attr]
         {"question": "What is 2+2?", "answer": "4"}, {"question": "What is 3+3?", "answer": "6"}
     ]
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+def test_convert_from_process_substitution_reads_the_pipe_once(tmp_path: Path) -> None:
+    """Chat-log sniffing used to open the pipe first and eat its first 8 kB."""
+    sample = Path(__file__).resolve().parents[2] / "sample_data" / "sentiment_prompt_completion.jsonl"
+    packed = tmp_path / "seed.jsonl.gz"
+    packed.write_bytes(gzip.compress(sample.read_bytes()))
+    out = tmp_path / "train.jsonl"
+    result = subprocess.run(
+        ["bash", "-c", f'"$PY" -m ftprep convert <(zcat "{packed}") -o "{out}" --system S'],
+        capture_output=True, text=True, timeout=120, check=False,
+        env={**os.environ, "PY": sys.executable},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "read 30 lines: 30 written" in result.stderr
+    assert len(out.read_bytes().splitlines()) == 30
