@@ -99,7 +99,7 @@ def test_directory_scans_read_compressed_jsonl_and_skip_the_rest(
     (tmp_path / "faq.csv.gz").write_bytes(gzip.compress(b"q,a\nx,y\n"))
     run(["lint", str(tmp_path), "--select", "FT0", "--no-color", "--isolated"])
     out = capsys.readouterr().out
-    assert f"{tmp_path / 'faq.csv.gz'}: FT011 [info] file skipped: not a JSONL file (.gz)" in out
+    assert f"{tmp_path / 'faq.csv.gz'}: FT011 [info] file skipped: not a JSONL file (.csv.gz)" in out
     assert ("files          4 (1 skipped; 1 gzip-compressed, 1 xz-compressed, 1 zstd-compressed: "
             "providers take uncompressed JSON Lines, so upload them decompressed)") in out
     assert "lines          6: 6 examples, 0 blank, 0 not a JSON object" in out

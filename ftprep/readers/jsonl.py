@@ -128,8 +128,9 @@ def _directory_sources(root: Path) -> Iterator[Source]:
             if is_jsonl_name(name):
                 yield Source(path)
             else:
-                suffix = Path(name).suffix or "no extension"
-                yield Source(path, f"not a JSONL file ({suffix})")
+                inner, compression = strip_compression_suffix(name)
+                suffix = Path(inner).suffix + Path(name).suffix if compression else Path(name).suffix
+                yield Source(path, f"not a JSONL file ({suffix or 'no extension'})")
 
 
 def is_jsonl_name(name: str) -> bool:
