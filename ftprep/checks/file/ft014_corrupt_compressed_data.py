@@ -26,7 +26,9 @@ class Check(DatasetCheck):
     def end_file(self, stats: FileStats) -> Iterator[Finding]:
         if not stats.read_error:
             return
-        unit, count = ("value", stats.values) if stats.document_read else ("line", stats.lines)
+        unit, count = ("line", stats.lines)
+        if stats.document_read:
+            unit, count = ("item" if stats.document == "a JSON array" else "value"), stats.values
         where = f"after {unit} {count:,}" if count else f"before the first {unit}"
         yield Finding.at(
             Location(stats.path, max(stats.read_error_line, 1), 1),
