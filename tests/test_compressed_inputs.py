@@ -71,6 +71,7 @@ def test_real_gzip_file_is_linted_as_the_jsonl_it_holds(tmp_path: Path) -> None:
     summary = json.loads(_report(HHRLHF, "json"))["summary"]
     assert summary["files"][0]["compression"] == "gzip"
     assert summary["files"][0]["bytes"] == plain.stat().st_size  # decompressed bytes
+    assert summary["files"][0]["compressed_bytes"] == HHRLHF.stat().st_size
     assert summary["notes"] == ["1 gzip-compressed: providers take uncompressed JSON Lines, so upload it decompressed"]
 
 

@@ -78,6 +78,7 @@ class FileStats:
     document_read: bool = False  # the document's top-level values were read as records
     values: int = 0  # top-level values read from a document
     compression: str | None = None  # "gzip", "bzip2", "xz" or "zstd"
+    compressed_bytes: int = 0  # bytes read from the file itself (`bytes` counts them decompressed)
     read_error: str | None = None  # why the compressed data ended early
     read_error_line: int = 0  # the line where it did
 
@@ -194,6 +195,8 @@ def read_lines(
     finally:
         stats.lines = number
         stats.bytes = offset - start
+        if opened is not None and opened.compression:
+            stats.compressed_bytes = opened.compressed_bytes
         if opened is not None and opened.error:
             stats.read_error = opened.error
             stats.read_error_line = number if not complete else number + 1
@@ -238,6 +241,8 @@ def read_values(source: Source, opened: Input, stats: FileStats) -> Iterator[Raw
         raise FtprepError(f"{source.path}: read failed ({error})") from None
     finally:
         stats.bytes = size
+        if opened.compression:
+            stats.compressed_bytes = opened.compressed_bytes
         if opened.error:
             stats.read_error = opened.error
             stats.read_error_line = line

@@ -4,7 +4,8 @@ Diagnostics are written as they arrive, so memory does not grow with their numbe
 `SCHEMA_VERSION` on any incompatible change to the shape (added keys are compatible).
 
 A location's `line`, `column` and `offset` in a compressed file (a file's `compression` is set)
-are positions in its decompressed data. A JSON document read as records (`document` set,
+are positions in its decompressed data; the file's `bytes` are decompressed bytes too, and
+`compressed_bytes` what it holds on disk. A JSON document read as records (`document` set,
 `values` not null) is counted in values, not lines.
 """
 
@@ -61,7 +62,9 @@ def report_json(report: Report) -> dict[str, Any]:
         "files": [
             {"path": f.path, "lines": f.lines, "bytes": f.bytes, "records": f.records,
              "blank": f.blank, "not_object": f.unparsed, "crlf": f.crlf, "skipped": f.skipped,
-             "compression": f.compression, "document": f.document,
+             "compression": f.compression,
+             "compressed_bytes": f.compressed_bytes if f.compression else None,
+             "document": f.document,
              "values": f.values if f.document_read else None, "read_error": f.read_error}
             for f in summary.files
         ],
