@@ -220,7 +220,10 @@ class Input:
 def open_input(path: str) -> Input:
     """Open `path` (or stdin for `-`) once, for reading from the start; see the module docstring."""
     if path == STDIN:
-        return Input(path, sys.stdin.buffer, regular=False, owned=False)
+        try:
+            return Input(path, sys.stdin.buffer, regular=False, owned=False)
+        except OSError as error:
+            raise FtprepError(f"stdin: cannot read ({error.strerror or error})") from None
     try:
         raw = open(path, "rb", buffering=0)  # noqa: SIM115 (closed by Input.close)
     except IsADirectoryError:
@@ -230,9 +233,6 @@ def open_input(path: str) -> Input:
     try:
         regular = stat.S_ISREG(os.fstat(raw.fileno()).st_mode)
         return Input(path, raw, regular, owned=True)
-    except OSError as error:
+    except OSError as error:  # Input closes the file itself on its own errors
         raw.close()
         raise FtprepError(f"{path}: cannot read ({error.strerror or error})") from None
-    except BaseException:
-        raw.close()
-        raise
