@@ -28,6 +28,10 @@ _BOM = b"\xef\xbb\xbf"
 _TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|["\[\]{}]', re.DOTALL)
 _SPACE = re.compile(rb"[ \t\r\n]*")
 _SCALAR_END = re.compile(rb"[,\]\s]")
+# A closing bracket that could end a value: followed by a separator, the next value or the end.
+_CANDIDATE = re.compile(rb"[}\]](?=[ \t\r\n]*(?:[,\]{\[]|\Z))")
+_QUICK_CANDIDATES = 256
+_QUICK_TRIES = 4
 _QUOTE, _OPEN_BRACE, _OPEN_BRACKET, _CLOSE_BRACKET, _COMMA = 0x22, 0x7B, 0x5B, 0x5D, 0x2C
 _CONTINUATION = bytes(range(0x80, 0xC0))  # UTF-8 continuation bytes start no code point
 _SHOWN = 24  # bytes of an unexpected token quoted in a problem
@@ -253,7 +257,11 @@ def _element_end(buf: _Buffer, start: int) -> tuple[int, int]:
     Reading more may drop consumed bytes, so the start moves too; the end is -1 at EOF.
     """
     first = buf.data[start]
-    if first not in (_OPEN_BRACE, _OPEN_BRACKET, _QUOTE):
+    if first == _OPEN_BRACE or first == _OPEN_BRACKET:
+        start, end = _quick_end(buf, start)
+        if end is not None:
+            return start, end
+    elif first != _QUOTE:
         while True:
             match = _SCALAR_END.search(buf.data, start)
             if match:
@@ -261,6 +269,56 @@ def _element_end(buf: _Buffer, start: int) -> tuple[int, int]:
             if buf.eof:
                 return start, len(buf.data)
             start -= buf.more(start)
+    return _bracket_end(buf, start)
+
+
+def _quick_end(buf: _Buffer, start: int) -> tuple[int, int | None]:
+    """The end of the object or array at `start`, found by letting orjson confirm a guess.
+
+    If `data[start:end]` parses as one JSON value, the value that starts at `start` ends at
+    `end`, whatever follows: its extent is fixed by its first bracket. So the guess only has to
+    be good, not right: the first closing bracket followed by a separator where the brackets
+    seen so far balance (counted in C, strings not skipped). orjson then checks it in C, where
+    the tokenizer below walks every string in Python (several times slower on chat records).
+    Brackets inside strings can spoil the count and a broken value parses nowhere: after
+    `_QUICK_CANDIDATES` brackets or `_QUICK_TRIES` failed parses the tokenizer takes over from
+    `start`, so the cost stays linear in the value's size. Returns the (moved) start and the
+    end, or None for the end when the tokenizer must decide.
+    """
+    data = buf.data
+    pos = counted = start
+    depth = 0
+    tries = 0
+    for _ in range(_QUICK_CANDIDATES):
+        match = _CANDIDATE.search(data, pos)
+        while match is None and not buf.eof:
+            dropped = buf.more(start)
+            start, pos, counted = start - dropped, pos - dropped, counted - dropped
+            data = buf.data
+            match = _CANDIDATE.search(data, pos)
+        if match is None:
+            return start, None
+        end = match.end()
+        depth += (data.count(b"{", counted, end) + data.count(b"[", counted, end)
+                  - data.count(b"}", counted, end) - data.count(b"]", counted, end))
+        counted = pos = end
+        if depth < 0:  # more closed than opened: brackets in strings; let the tokenizer count
+            return start, None
+        if depth:
+            continue
+        try:
+            orjson.loads(data[start:end])
+        except orjson.JSONDecodeError:
+            tries += 1
+            if tries == _QUICK_TRIES:
+                return start, None
+            continue
+        return start, end
+    return start, None
+
+
+def _bracket_end(buf: _Buffer, start: int) -> tuple[int, int]:
+    """The tokenizer: skip strings, count brackets; the end is -1 at EOF."""
     depth = 0
     pos = start
     while True:
