@@ -79,6 +79,8 @@ def binary_kind(prefix: bytes) -> str | None:
     for magic, what in _MAGIC:
         if prefix.startswith(magic):
             return what
+    if prefix[257:262] == b"ustar":  # POSIX tar: the magic sits in the first member's header
+        return "a tar archive"
     return None
 
 
