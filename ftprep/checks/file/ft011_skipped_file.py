@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 from ftprep.checks.base import DatasetCheck
 from ftprep.diagnostics import Finding, Location, Severity
-from ftprep.readers.jsonl import COMPRESSED_SUFFIXES, JSONL_SUFFIXES, FileStats
+from ftprep.readers._open import COMPRESSED_SUFFIXES
+from ftprep.readers.jsonl import JSONL_SUFFIXES, FileStats
 from ftprep.registry import RuleSpec, Scope
 
 SPEC = RuleSpec(
