@@ -99,8 +99,8 @@ def plan_for(
                 plan.content.append(value)
             else:
                 plan.unreadable += 1
-    else:
-        plan.unreadable += 1  # no format: nothing in it is known to be training text
+    # A record of no known format has no training text to count (FT100 reports it); it is not
+    # "unreadable", and the summary leaves it out of the token statistics.
     return plan
 
 

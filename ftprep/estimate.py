@@ -39,9 +39,15 @@ def default_epochs(examples: int, heuristic: EpochHeuristic) -> int:
 def estimate(
     examples: int, billed_per_epoch: int, model: ModelProfile | None, model_name: str | None,
     heuristic: EpochHeuristic | None, epochs: int | None, epochs_from: str = "--epochs",
+    usable: int | None = None,
 ) -> Estimate:
-    if epochs is not None:
-        chosen: int | None = epochs
+    """`usable`: examples the provider would train on; none means there is no run to estimate."""
+    if examples and usable == 0:
+        chosen: int | None = None
+        source = ("none: no usable examples (each has an error or a format the provider does "
+                  "not train on)")
+    elif epochs is not None:
+        chosen = epochs
         source = epochs_from
     elif examples == 0:  # the heuristic would answer for a dataset that is not there
         chosen, source = None, "none: no examples were read"

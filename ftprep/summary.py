@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from ftprep.diagnostics import Diagnostic, Severity
 from ftprep.readers.jsonl import FileStats
 from ftprep.record import Record
+from ftprep.registry import RecordFormat
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,8 @@ class Summary:
         tokens = record.tokens
         self.messages += tokens.messages
         self.checked[(record.format.value, record.errors > 0)] += 1
+        if record.format is RecordFormat.UNKNOWN:
+            return  # no training text: its zero tokens would only drag the statistics down
         self.example_tokens.append(tokens.total)
         if tokens.limit is not None and tokens.total > tokens.limit:
             self.over_limit += 1

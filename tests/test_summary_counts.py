@@ -77,3 +77,63 @@ def test_usable_examples_in_the_sample(tmp_path: Path) -> None:
     assert ft302.severity is Severity.WARNING
     assert ft302.message == ("dataset has 20 usable examples of 24 (4 with errors), below the 50 "
                              "OpenAI recommends")
+
+
+HH_RLHF = CORPORA / "realworld" / "hhrlhf" / "harmless-base-test.jsonl.gz"
+
+
+def test_records_of_no_known_format_are_not_unreadable_nor_token_statistics(tmp_path: Path) -> None:
+    """An unrecognised record has no training text: FT100 says so; it is not a 0-token example."""
+    text = (
+        '{"chosen": "Human: hi Assistant: hello", "rejected": "Human: hi Assistant: go away"}\n'
+        '{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}\n'
+    )
+    path = tmp_path / "mixed.jsonl"
+    path.write_text(text, encoding="utf-8")
+    _diagnostics, engine = run_engine(path, {"select": ["FT1"]})
+    summary = engine.summary
+    assert summary.examples == 2
+    assert summary.unreadable_examples == 0
+    assert summary.exact
+    assert len(summary.example_tokens) == 1 and summary.example_tokens[0] > 0
+
+
+def _lint_cli(*args: str) -> tuple[int, str]:
+    from tests.test_cli import run
+
+    code, out, _err = run(*args)
+    return code, out
+
+
+def test_no_estimate_without_a_usable_example(tmp_path: Path) -> None:
+    """Epochs, billed tokens and cost for a run the provider would refuse would only mislead."""
+    path = tmp_path / "hh.jsonl"
+    path.write_text('{"chosen": "a", "rejected": "b"}\n' * 12, encoding="utf-8")
+    code, out = _lint_cli("lint", str(path), "--isolated", "--model", "gpt-4.1-mini")
+    assert code == 1
+    assert "epochs         none: no usable examples" in out
+    assert "billed tokens" not in out and "cost" not in out and "tokens/example" not in out
+    code, out = _lint_cli("lint", str(path), "--isolated", "--model", "gpt-4.1-mini", "--format", "json")
+    estimate = json.loads(out)["summary"]["estimate"]
+    assert estimate["epochs"] is None and estimate["billed_tokens"] is None
+    assert estimate["cost_usd"] is None
+
+
+def test_one_usable_example_is_still_estimated(tmp_path: Path) -> None:
+    path = tmp_path / "one.jsonl"
+    path.write_text(
+        '{"chosen": "a", "rejected": "b"}\n'
+        '{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}\n',
+        encoding="utf-8",
+    )
+    _code, out = _lint_cli("lint", str(path), "--isolated", "--model", "gpt-4.1-mini")
+    assert "epochs         25 (provider default" in out
+    assert "billed tokens" in out and "cost           $0.00 at $5.00" in out
+
+
+@pytest.mark.skipif(not HH_RLHF.is_file(), reason="../shared/corpora is not present")
+def test_hh_rlhf_has_no_estimate_and_no_unreadable_row() -> None:
+    code, out = _lint_cli("lint", str(HH_RLHF), "--isolated", "--model", "gpt-4.1-mini")
+    assert "usable         0 of 2,312 examples" in out
+    assert "unreadable" not in out
+    assert "epochs         none: no usable examples" in out
