@@ -164,3 +164,14 @@ def test_output_through_a_symlink_replaces_the_target(tmp_path: Path) -> None:
     run("lint", "tests/data/mixed_defects.jsonl", "--isolated", "--format", "json", "-o", str(link))
     assert link.is_symlink()
     assert json.loads(target.read_text())["version"] == 1
+
+
+@pytest.mark.parametrize(
+    ("count", "word", "text"),
+    [(1, "error", "1 error"), (2, "error", "2 errors"), (1, "info", "1 info"), (162, "info", "162 info"),
+     (1234, "warning", "1,234 warnings")],
+)
+def test_counts_read_as_english(count: int, word: str, text: str) -> None:
+    from ftprep.reporters._coverage import plural
+
+    assert plural(count, word) == text

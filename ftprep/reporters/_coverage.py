@@ -17,12 +17,14 @@ from ftprep.summary import Summary
 _FORMAT_NAMES = {"unknown": "unrecognized", "prompt-completion": "prompt/completion"}
 
 
-def _n(value: int) -> str:
+def thousands(value: int) -> str:
+    """A count as people read it: 12,345."""
     return f"{value:,}"
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{_n(count)} {word}{'' if count == 1 else 's'}"
+def plural(count: int, word: str) -> str:
+    """`1 example`, `2 examples`; `info` is a mass noun (`3 info`, not `3 infos`)."""
+    return f"{thousands(count)} {word}{'' if count == 1 or word == 'info' else 's'}"
 
 
 def usable_row(report: Report) -> str | None:
@@ -32,15 +34,15 @@ def usable_row(report: Report) -> str | None:
     if usable == summary.examples:
         return None
     errors = sum(n for (fmt, bad), n in summary.checked.items() if bad and fmt in provider.formats)
-    parts = [f"{_n(errors)} with errors"] if errors else []
+    parts = [f"{thousands(errors)} with errors"] if errors else []
     merged: dict[str, int] = {}
     for (fmt, _bad), n in sorted(summary.checked.items()):
         if fmt not in provider.formats:
             merged[fmt] = merged.get(fmt, 0) + n
-    parts += [f"{_n(n)} {_FORMAT_NAMES.get(fmt, fmt)}" for fmt, n in merged.items()]
+    parts += [f"{thousands(count)} {_FORMAT_NAMES.get(fmt, fmt)}" for fmt, count in merged.items()]
     trains = " and ".join(provider.formats)
     tail = f"; {provider.name} trains on {trains}" if merged else ""
-    return f"{_n(usable)} of {_plural(summary.examples, 'example')} ({', '.join(parts)}{tail})"
+    return f"{thousands(usable)} of {plural(summary.examples, 'example')} ({', '.join(parts)}{tail})"
 
 
 def images_row(summary: Summary, model: str | None) -> str | None:
@@ -49,21 +51,21 @@ def images_row(summary: Summary, model: str | None) -> str | None:
         return None
     uncounted = sum(summary.uncounted_images.values())
     counted = summary.images - uncounted
-    text = _plural(summary.images, "image part")
+    text = plural(summary.images, "image part")
     if counted:
         whose = f" by OpenAI's image formula for {model}" if model else ""
-        text += f": {_n(counted)} counted, {_plural(summary.image_tokens, 'token')}{whose}"
+        text += f": {thousands(counted)} counted, {plural(summary.image_tokens, 'token')}{whose}"
     if uncounted:
-        reasons = "; ".join(f"{_n(n)} {Uncounted[name].value}"
-                            for name, n in sorted(summary.uncounted_images.items()))
-        text += f"{'; ' if counted else ': '}{_n(uncounted)} not counted ({reasons})"
+        reasons = "; ".join(f"{thousands(count)} {Uncounted[name].value}"
+                            for name, count in sorted(summary.uncounted_images.items()))
+        text += f"{'; ' if counted else ': '}{thousands(uncounted)} not counted ({reasons})"
     return text
 
 
 def unreadable_row(summary: Summary) -> str | None:
     if not summary.unreadable_examples:
         return None
-    return (f"{_plural(summary.unreadable_examples, 'example')} with values that are neither "
+    return (f"{plural(summary.unreadable_examples, 'example')} with values that are neither "
             "text nor an image part (not counted)")
 
 
@@ -72,9 +74,9 @@ def lower_bound(summary: Summary) -> str | None:
     parts = []
     uncounted = sum(summary.uncounted_images.values())
     if uncounted:
-        parts.append(f"{_plural(uncounted, 'image')} not counted")
+        parts.append(f"{plural(uncounted, 'image')} not counted")
     if summary.unreadable_examples:
-        parts.append(f"unreadable values in {_plural(summary.unreadable_examples, 'example')} "
+        parts.append(f"unreadable values in {plural(summary.unreadable_examples, 'example')} "
                      "not counted")
     return " and ".join(parts) or None
 

@@ -16,6 +16,8 @@ from ftprep.report import Report
 from ftprep.reporters._coverage import (
     images_row,
     lower_bound,
+    plural as _plural,
+    thousands as _n,
     token_label,
     unreadable_row,
     usable_row,
@@ -25,14 +27,6 @@ from ftprep.summary import Summary
 
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 MAX_RELATED = 5
-
-
-def _n(value: int) -> str:
-    return f"{value:,}"
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{_n(count)} {word}{'' if count == 1 else 's'}"
 
 
 def format_location(diagnostic: Diagnostic) -> str:
