@@ -20,7 +20,8 @@ class Origin:
     path: str
     row: int | None = None
     conversation: str | None = None
-    unit: str = "row"  # what `row` counts: "row", "line", "item", "message"
+    unit: str = "row"  # what `row` counts: "row", "line", "item" (of a JSON array), "value" (one of
+    # several top-level JSON values one after another, or a lone object), "message"
 
     def __str__(self) -> str:
         parts = [self.path]
