@@ -133,7 +133,7 @@ def test_one_usable_example_is_still_estimated(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not HH_RLHF.is_file(), reason="../shared/corpora is not present")
 def test_hh_rlhf_has_no_estimate_and_no_unreadable_row() -> None:
-    code, out = _lint_cli("lint", str(HH_RLHF), "--isolated", "--model", "gpt-4.1-mini")
+    _code, out = _lint_cli("lint", str(HH_RLHF), "--isolated", "--model", "gpt-4.1-mini")
     assert "usable         0 of 2,312 examples" in out
     assert "unreadable" not in out
     assert "epochs         none: no usable examples" in out

@@ -12,10 +12,10 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import random
 import shutil
 import socket
-import os
 import subprocess
 import sys
 import unicodedata

@@ -16,12 +16,16 @@ from ftprep.report import Report
 from ftprep.reporters._coverage import (
     images_row,
     lower_bound,
-    plural as _plural,
-    thousands as _n,
     token_label,
     unreadable_row,
     usable_row,
     verdicts_row,
+)
+from ftprep.reporters._coverage import (
+    plural as _plural,
+)
+from ftprep.reporters._coverage import (
+    thousands as _n,
 )
 from ftprep.summary import Summary
 
