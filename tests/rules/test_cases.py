@@ -107,3 +107,11 @@ def test_case_file_has_a_failing_and_a_passing_case(code: str) -> None:
     cases = data.get("case", [])
     assert any(c.get("pass") for c in cases), f"{code}: add a case that must not trigger"
     assert any(c.get("expect") for c in cases), f"{code}: add a case that must trigger"
+
+
+@pytest.mark.parametrize("code", sorted(p.stem for p in CASES_DIR.glob("FT*.toml")))
+def test_every_expectation_pins_its_message(code: str) -> None:
+    """`"1:1 FT201"` checks only where a finding is; its wording and numbers could drift."""
+    data = tomllib.loads((CASES_DIR / f"{code}.toml").read_text(encoding="utf-8"))
+    bare = [e for c in data.get("case", []) for e in c.get("expect", []) if len(e.split(" ", 2)) < 3]
+    assert bare == [], f"{code}: pin the message of {bare}"
