@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
 from ftprep.config import Settings
 from ftprep.diagnostics import Diagnostic
 from ftprep.engine import Engine
-from ftprep.linting import run_context
-from ftprep.readers.jsonl import resolve_sources
+from ftprep.linting import lint_job, run_context
+from ftprep.readers.jsonl import Source, resolve_sources
+from ftprep.reporters import make_reporter
 from ftprep.selection import active_rules
 from ftprep.tokens import get_counter
 
@@ -43,3 +45,14 @@ def lint_text(
     path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
     diagnostics, _engine = run_engine(path, settings, shape_gate)
     return diagnostics
+
+
+def render_lint(path: Path, fmt: str = "text", jobs: int = 1, model: str = "gpt-4.1-mini") -> str:
+    """The whole report (diagnostics and summary) that `ftprep lint --format fmt` would print."""
+    job = lint_job(Settings(model=model, jobs=jobs), [Source(str(path))])
+    out = io.StringIO()
+    reporter = make_reporter(fmt, out, color=False)
+    for diagnostic in job.diagnostics():
+        reporter.diagnostic(diagnostic)
+    reporter.finish(job.report())
+    return out.getvalue()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import bz2
 import gzip
-import io
 import json
 import lzma
 import subprocess
@@ -22,12 +21,8 @@ import pytest
 
 import ftprep.engine
 from ftprep.cli._main import run
-from ftprep.config import Settings
-from ftprep.linting import lint_job
 from ftprep.readers import _open
-from ftprep.readers.jsonl import Source
-from ftprep.reporters import make_reporter
-from tests.helpers import CORPORA
+from tests.helpers import CORPORA, render_lint
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_data" / "support_chat.jsonl"
@@ -49,26 +44,16 @@ COMPRESS: dict[str, tuple[str, Callable[[bytes], bytes]]] = {
 }
 
 
-def _report(path: Path, fmt: str = "text", jobs: int = 1) -> str:
-    job = lint_job(Settings(model="gpt-4.1-mini", jobs=jobs), [Source(str(path))])
-    out = io.StringIO()
-    reporter = make_reporter(fmt, out, color=False)
-    for diagnostic in job.diagnostics():
-        reporter.diagnostic(diagnostic)
-    reporter.finish(job.report())
-    return out.getvalue()
-
-
 @pytest.mark.skipif(not HHRLHF.is_file(), reason="../shared corpora not present")
 def test_real_gzip_file_is_linted_as_the_jsonl_it_holds(tmp_path: Path) -> None:
     plain = tmp_path / "harmless-base-test.jsonl"
     plain.write_bytes(gzip.decompress(HHRLHF.read_bytes()))
-    got = _report(HHRLHF).replace(str(HHRLHF), "FILE")
-    want = _report(plain).replace(str(plain), "FILE")
+    got = render_lint(HHRLHF).replace(str(HHRLHF), "FILE")
+    want = render_lint(plain).replace(str(plain), "FILE")
     note = "  files          1 (1 gzip-compressed: providers take uncompressed JSON Lines, so upload it decompressed)\n"
     assert got == want.replace("  files          1\n", note)
     assert "lines          2,312: 2,312 examples" in got and "FT013" not in got
-    summary = json.loads(_report(HHRLHF, "json"))["summary"]
+    summary = json.loads(render_lint(HHRLHF, "json"))["summary"]
     assert summary["files"][0]["compression"] == "gzip"
     assert summary["files"][0]["bytes"] == plain.stat().st_size  # decompressed bytes
     assert summary["files"][0]["compressed_bytes"] == HHRLHF.stat().st_size
@@ -80,8 +65,8 @@ def test_every_format_gives_the_plain_files_findings(tmp_path: Path, name: str) 
     suffix, compress = COMPRESS[name]
     path = tmp_path / f"support_chat.data{suffix}"  # any name: the magic bytes decide
     path.write_bytes(compress(SAMPLE.read_bytes()))
-    plain = json.loads(_report(SAMPLE, "json"))
-    packed = json.loads(_report(path, "json"))
+    plain = json.loads(render_lint(SAMPLE, "json"))
+    packed = json.loads(render_lint(path, "json"))
     located = [(d["code"], d["location"]["line"], d["location"]["column"], d["location"]["offset"],
                 d["message"]) for d in plain["diagnostics"]]
     assert [(d["code"], d["location"]["line"], d["location"]["column"], d["location"]["offset"],
@@ -118,14 +103,14 @@ def test_jobs_never_split_a_compressed_stream(tmp_path: Path, monkeypatch: pytes
     lines = SAMPLE.read_bytes() * 200
     path = tmp_path / "big.jsonl.gz"
     path.write_bytes(gzip.compress(lines))
-    single = _report(path, "json")
+    single = render_lint(path, "json")
     monkeypatch.setattr(ftprep.engine, "SHARD_MIN_BYTES", 0)
 
     def no_split(*_args: object) -> list[int]:
         raise AssertionError("a compressed file was split: byte offsets inside it mean nothing")
 
     monkeypatch.setattr(ftprep.engine, "shard_bounds", no_split)
-    assert _report(path, "json", jobs=3) == single
+    assert render_lint(path, "json", jobs=3) == single
 
 
 def _truncated(tmp_path: Path) -> tuple[Path, int]:
@@ -138,7 +123,7 @@ def _truncated(tmp_path: Path) -> tuple[Path, int]:
 
 def test_a_truncated_file_is_a_located_error_after_every_line_before_it(tmp_path: Path) -> None:
     path, total = _truncated(tmp_path)
-    report = json.loads(_report(path, "json"))
+    report = json.loads(render_lint(path, "json"))
     (damage,) = [d for d in report["diagnostics"] if d["code"] == "FT014"]
     stats = report["summary"]["files"][0]
     read = stats["lines"]

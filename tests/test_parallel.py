@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import random
 from pathlib import Path
 
 import pytest
 
 import ftprep.engine
-from ftprep.config import Settings
-from ftprep.linting import lint_job
-from ftprep.readers.jsonl import Source, shard_bounds
-from ftprep.reporters import make_reporter
+from ftprep.readers.jsonl import shard_bounds
+from tests.helpers import render_lint
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,25 +27,14 @@ def _mixed_file(path: Path, rng: random.Random) -> None:
     path.write_bytes(b"".join(lines))
 
 
-def _report(path: Path, jobs: int, fmt: str) -> str:
-    settings = Settings(model="gpt-4.1-mini", jobs=jobs)
-    job = lint_job(settings, [Source(str(path))])
-    out = io.StringIO()
-    reporter = make_reporter(fmt, out, color=False)
-    for diagnostic in job.diagnostics():
-        reporter.diagnostic(diagnostic)
-    reporter.finish(job.report())
-    return out.getvalue()
-
-
 @pytest.mark.parametrize("jobs", [2, 3])
 def test_sharded_run_matches_a_single_process_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
     path = tmp_path / "mixed.jsonl"
     _mixed_file(path, random.Random(jobs))
-    single = {fmt: _report(path, 1, fmt) for fmt in ("text", "json")}
+    single = {fmt: render_lint(path, fmt, 1) for fmt in ("text", "json")}
     monkeypatch.setattr(ftprep.engine, "SHARD_MIN_BYTES", 0)
     assert len(shard_bounds(str(path), jobs)) == jobs + 1
-    sharded = {fmt: _report(path, jobs, fmt) for fmt in ("text", "json")}
+    sharded = {fmt: render_lint(path, fmt, jobs) for fmt in ("text", "json")}
     assert sharded["text"] == single["text"]
     assert sharded["json"] == single["json"]
     assert "FT005" in single["text"] and "FT003" in single["text"]
