@@ -134,8 +134,10 @@ class ConvertSummary:
             lines.append(f"read {read:,} {plural(unit, read)}: {written:,} written + "
                          f"{rejected:,} rejected + {skipped:,} skipped")
         kinds = ", ".join(f"{n:,} {k}" for k, n in sorted(self.formats.items()))
-        lines.append(f"wrote {self.examples:,} {plural('example', self.examples)} to {out_name}"
-                     + (f" ({kinds})" if kinds else ""))
+        if self.examples:
+            lines.append(f"wrote {self.examples:,} {plural('example', self.examples)} to {out_name}"
+                         + (f" ({kinds})" if kinds else ""))
+        # With no example nothing is written at all; the error that follows says so.
         if self.reasons:
             where = f" (details in {rejects})" if rejects else " (pass --rejects FILE to keep them)"
             lines.append("rejected" + where + ":")

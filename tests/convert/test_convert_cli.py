@@ -141,6 +141,7 @@ def test_all_rejected_exits_1_keeps_the_old_output_and_writes_the_rejects(tmp_pa
     assert "2  /images lists local image files, which chat JSONL cannot carry" in err
     assert f"{rejects} holds each record with its reason" in err
     assert stdout == ""
+    assert "wrote 0" not in err  # no line claims a write that did not happen
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mllm.json", "out.jsonl", "rejects.jsonl"]
 
 
