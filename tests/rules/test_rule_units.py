@@ -7,14 +7,18 @@ FT204's provider-limit path and its MiB/GiB wording are pinned here, on the rule
 from __future__ import annotations
 
 import dataclasses
+from types import SimpleNamespace
 
 import pytest
 
 from ftprep.checks.base import RunContext
+from ftprep.checks.tokens import ft203_length_outlier as ft203
 from ftprep.checks.tokens import ft204_dataset_too_large as ft204
 from ftprep.config import Settings
+from ftprep.diagnostics import Finding, Location
 from ftprep.linting import run_context
 from ftprep.readers.jsonl import FileStats
+from ftprep.record import TokenFacts
 
 
 def _context(max_file_bytes: int | None) -> RunContext:
@@ -63,3 +67,90 @@ def test_ft204_a_provider_without_a_limit_checks_nothing() -> None:
 ])
 def test_ft204_size_wording(count: int, shown: str) -> None:
     assert ft204._size(count) == shown
+
+
+# FT203: the dataset's lengths, fed straight to the rule, so the thresholds and the bounded list
+# of longest examples are pinned without case files of hundreds of records.
+
+def _ft203(lengths: list[int], **options: float) -> list[Finding]:
+    check = ft203.Check(ft203.Options(**options), _context(None))
+    for line, tokens in enumerate(lengths, 1):
+        facts = TokenFacts(total=tokens)
+        check.observe(SimpleNamespace(tokens=facts, location=Location("data.jsonl", line, 1)))
+    return list(check.finish())
+
+
+def _lines(finding: Finding) -> tuple[int, list[int]]:
+    return finding.location.line, [r.line for r in finding.related]
+
+
+def test_ft203_a_length_exactly_at_the_threshold_is_not_an_outlier() -> None:
+    # ten of 10 tokens: no spread, so the threshold is min-ratio x median = 40
+    assert _ft203([10] * 10 + [40]) == []
+    [finding] = _ft203([10] * 10 + [41])
+    assert finding.message == "example has 41 tokens, 4x the median of 10 (outlier threshold 40)"
+    [finding] = _ft203([10] * 10 + [40, 41, 40])
+    assert finding.message == "example has 41 tokens, 4x the median of 10 (outlier threshold 40)"
+    assert _lines(finding) == (12, [])
+
+
+def test_ft203_one_token_is_a_length_zero_is_not() -> None:
+    [finding] = _ft203([1] * 10 + [5])
+    assert finding.message == "example has 5 tokens, 5x the median of 1 (outlier threshold 4)"
+    assert _ft203([0] * 10 + [5]) == []  # one counted example: too few to judge
+
+
+def test_ft203_related_lists_the_other_outliers_in_file_order() -> None:
+    [finding] = _ft203([10] * 10 + [300, 500, 100, 200])
+    assert finding.message == (
+        "4 examples are far longer than the rest: the longest has 500 tokens, "
+        "50x the median of 10 (outlier threshold 40)"
+    )
+    assert _lines(finding) == (12, [11, 13, 14])
+
+
+def test_ft203_of_equal_outliers_the_first_is_reported() -> None:
+    [finding] = _ft203([10] * 10 + [90, 90, 90])
+    assert _lines(finding) == (11, [12, 13])
+
+
+def test_ft203_keeps_the_longest_hundred_and_the_earliest_of_equals() -> None:
+    # 150 outliers: the first 100 fill the list, a longer one pushes out the shortest, an equal
+    # one does not push out an earlier one.
+    lengths = [10] * 200 + [50] * 99 + [60] + [50] * 49 + [70]
+    [finding] = _ft203(lengths)
+    assert finding.message == (
+        "150 examples are far longer than the rest: the longest has 70 tokens, "
+        "7x the median of 10 (outlier threshold 40)"
+    )
+    line, related = _lines(finding)
+    assert line == 350
+    assert related == list(range(201, 299)) + [300]  # 99 others: 60 at 300, the earliest 50s
+
+
+def test_ft203_a_wide_spread_raises_the_threshold_above_min_ratio() -> None:
+    # lengths 10..40 spread the logs: the fence (median x e^(z x sigma)) passes 4 x median
+    lengths = {10: 3, 20: 3, 30: 3, 40: 3}
+    assert ft203.cutoff(lengths, ft203.Options()) == (20, 163)  # 20 x e^(3.5 x 1.4826 x ln 1.5)
+    assert ft203.cutoff(lengths, ft203.Options(z=0.5)) == (20, 80)  # the fence is 27: 4 x 20
+    examples = [10, 20, 30, 40] * 3  # with one more example the median is 30
+    assert _ft203([*examples, 245]) == []
+    [finding] = _ft203([*examples, 246])
+    assert finding.message == "example has 246 tokens, 8x the median of 30 (outlier threshold 245)"
+
+
+@pytest.mark.parametrize(("pairs", "median"), [
+    ([(5, 1)], 5),
+    ([(1, 1), (2, 1)], 1),
+    ([(1, 1), (2, 1), (3, 1)], 2),
+    ([(1, 2), (2, 1)], 1),
+    ([(1, 1), (2, 2)], 2),
+    ([(1, 1), (2, 1), (3, 1), (4, 1)], 2),
+])
+def test_ft203_weighted_median_is_the_lower_median(pairs: list[tuple[int, int]], median: int) -> None:
+    assert ft203._weighted_median(pairs) == median
+
+
+def test_ft203_weighted_median_of_nothing_is_an_error() -> None:
+    with pytest.raises(ValueError, match="^no values$"):
+        ft203._weighted_median([])
