@@ -96,7 +96,7 @@ class Check(DatasetCheck):
         else:
             message = (f"{outliers:,} examples are far longer than the rest: the longest has "
                        f"{top:,} tokens, {ratio} ({limit})")
-        others = sorted((item[2] for item in found[1:]), key=lambda loc: (loc.path, loc.line))
+        others = sorted(item[2] for item in found[1:])  # file order: path, line, column, offset
         yield Finding.at(where, message, related=tuple(others))
 
 
