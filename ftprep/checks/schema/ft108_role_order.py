@@ -56,10 +56,7 @@ def _check_order(base: str, messages: list[Any]) -> Iterator[Finding]:
         if type(message) is not dict:
             continue  # FT102
         role = message.get("role")
-        if role == "user" or role == "assistant":  # the common case, decided first
-            previous = message
-            started = True
-        elif role == "system" or role == "developer":
+        if role == "system" or role == "developer":
             if started:
                 yield Finding(
                     f"{base}/{index}/role",
@@ -82,6 +79,6 @@ def _check_order(base: str, messages: list[Any]) -> Iterator[Finding]:
                     f"{base}/{index}/role",
                     "function message does not follow an assistant message with function_call",
                 )
-        else:
-            previous = message  # an unknown role (FT103) still ends a run of tool results
+        else:  # user, assistant, or an unknown role (FT103): each ends a run of tool results
+            previous = message
             started = True
