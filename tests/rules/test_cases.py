@@ -6,7 +6,9 @@ data.jsonl; or a `files` table, name = text, to lint a folder of files), optiona
 `pass = true`. An expectation pins the finding's whole message: a rule whose wording or numbers
 drift fails its cases. Two optional keys, one entry per expectation in the same order, pin what
 the JSON report adds: `pointers = ["/messages/1/content", ...]`, each finding's JSON pointer, and
-`related = [["3:1", "5:1"], ...]`, the `line:col` of each finding's related locations.
+`related = [["3:1", "5:1"], ...]`, the `line:col` of each finding's related locations. A third,
+`severities = ["warning", ...]`, pins the severity a rule gives each finding (FT501's grows as a
+deadline nears).
 Every finding, pinned or not, must name a file of the input and carry a pointer that is "" or
 starts with "/", for itself and each related location.
 Each case runs with only its rule selected, once with the engine's shape gate and once without:
@@ -77,6 +79,8 @@ def test_case(code: str, case: dict[str, Any], tmp_path: Path) -> None:
     if "related" in case:
         related = [[f"{r.line}:{r.column}" for r in d.related] for d in diagnostics]
         assert related == case["related"]
+    if "severities" in case:
+        assert [d.severity.label for d in diagnostics] == case["severities"]
 
 
 def _assert_well_placed(location: Any, tmp_path: Path) -> None:
