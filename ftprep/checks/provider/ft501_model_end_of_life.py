@@ -74,7 +74,7 @@ class Check(DatasetCheck):
         days = deadline.days_left(self.on)
         when = deadline.date.isoformat()
         if deadline.shutdown:
-            model = self.context.model.id if self.context.model else self.context.model_name
+            model = self.context.model_name  # the profile's id: run_context resolves aliases
             if days < 0:
                 return f"{model} was shut down on {when}, {_days(-days)} ago"
             if days == 0:
