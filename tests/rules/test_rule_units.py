@@ -8,17 +8,25 @@ from __future__ import annotations
 
 import dataclasses
 from types import SimpleNamespace
+from typing import Any, cast
 
 import pytest
 
 from ftprep.checks.base import RunContext
+from ftprep.checks.dataset import ft302_below_recommended_examples as ft302
 from ftprep.checks.tokens import ft203_length_outlier as ft203
 from ftprep.checks.tokens import ft204_dataset_too_large as ft204
 from ftprep.config import Settings
 from ftprep.diagnostics import Finding, Location
 from ftprep.linting import run_context
 from ftprep.readers.jsonl import FileStats
-from ftprep.record import TokenFacts
+from ftprep.record import Record, TokenFacts
+from ftprep.registry import RecordFormat
+
+
+def _record(**fields: Any) -> Record:
+    """A stand-in record: dataset rules read only a few of its attributes."""
+    return cast(Record, SimpleNamespace(**fields))
 
 
 def _context(max_file_bytes: int | None) -> RunContext:
@@ -72,15 +80,16 @@ def test_ft204_size_wording(count: int, shown: str) -> None:
 # FT203: the dataset's lengths, fed straight to the rule, so the thresholds and the bounded list
 # of longest examples are pinned without case files of hundreds of records.
 
-def _ft203(lengths: list[int], **options: float) -> list[Finding]:
+def _ft203(lengths: list[int], **options: Any) -> list[Finding]:
     check = ft203.Check(ft203.Options(**options), _context(None))
     for line, tokens in enumerate(lengths, 1):
         facts = TokenFacts(total=tokens)
-        check.observe(SimpleNamespace(tokens=facts, location=Location("data.jsonl", line, 1)))
+        check.observe(_record(tokens=facts, location=Location("data.jsonl", line, 1)))
     return list(check.finish())
 
 
 def _lines(finding: Finding) -> tuple[int, list[int]]:
+    assert finding.location is not None
     return finding.location.line, [r.line for r in finding.related]
 
 
@@ -115,17 +124,24 @@ def test_ft203_of_equal_outliers_the_first_is_reported() -> None:
 
 
 def test_ft203_keeps_the_longest_hundred_and_the_earliest_of_equals() -> None:
-    # 150 outliers: the first 100 fill the list, a longer one pushes out the shortest, an equal
-    # one does not push out an earlier one.
-    lengths = [10] * 200 + [50] * 99 + [60] + [50] * 49 + [70]
-    [finding] = _ft203(lengths)
+    # 149 outliers: 99 of 50 tokens and a 60 push out the first hundred examples (10 tokens);
+    # the later 50s are not longer than the shortest kept, so the earliest ones stay.
+    [finding] = _ft203([10] * 200 + [50] * 99 + [60] + [50] * 49)
     assert finding.message == (
-        "150 examples are far longer than the rest: the longest has 70 tokens, "
+        "149 examples are far longer than the rest: the longest has 60 tokens, "
+        "6x the median of 10 (outlier threshold 40)"
+    )
+    assert _lines(finding) == (300, list(range(201, 300)))
+
+
+def test_ft203_a_longer_example_pushes_out_the_shortest_kept() -> None:
+    # the list is full of outliers, the 50 at line 201 the shortest: the 60 at 301 replaces it
+    [finding] = _ft203([10] * 200 + [50] + [70] * 99 + [60])
+    assert finding.message == (
+        "101 examples are far longer than the rest: the longest has 70 tokens, "
         "7x the median of 10 (outlier threshold 40)"
     )
-    line, related = _lines(finding)
-    assert line == 350
-    assert related == list(range(201, 299)) + [300]  # 99 others: 60 at 300, the earliest 50s
+    assert _lines(finding) == (202, [*range(203, 301), 301])
 
 
 def test_ft203_a_wide_spread_raises_the_threshold_above_min_ratio() -> None:
@@ -154,3 +170,36 @@ def test_ft203_weighted_median_is_the_lower_median(pairs: list[tuple[int, int]],
 def test_ft203_weighted_median_of_nothing_is_an_error() -> None:
     with pytest.raises(ValueError, match="^no values$"):
         ft203._weighted_median([])
+
+
+# FT301/FT302's shared count: what only another provider profile or a folder run would show.
+
+def test_example_count_names_a_format_the_provider_does_not_train_on() -> None:
+    context = _context(None)
+    context = dataclasses.replace(
+        context, provider=context.provider.model_copy(update={"formats": ("chat",)})
+    )
+    count = ft302.Check(None, context)
+    for fmt in (RecordFormat.CHAT, RecordFormat.PREFERENCE, RecordFormat.PREFERENCE):
+        count.observe(_record(format=fmt, errors=0))
+    assert count.described() == "dataset has 1 usable example of 3 (2 preference)"
+
+
+def test_example_count_shows_findings_at_the_first_file_read() -> None:
+    count = ft302.Check(None, _context(None))
+    for stats in (FileStats("a.csv", skipped="not a JSONL file (.csv)"), FileStats("b.jsonl"),
+                  FileStats("c.jsonl")):
+        assert list(count.end_file(stats)) == []
+    assert count.first_path == "b.jsonl"
+
+
+def test_ft302_a_provider_without_a_recommendation_says_nothing() -> None:
+    context = _context(None)
+    context = dataclasses.replace(
+        context, provider=context.provider.model_copy(update={"recommended_examples": None})
+    )
+    check = ft302.Check(None, context)
+    check.end_file(FileStats("data.jsonl"))
+    for _ in range(20):
+        check.observe(_record(format=RecordFormat.CHAT, errors=0))
+    assert list(check.finish()) == []
