@@ -10,6 +10,7 @@ import io
 import json
 import zipfile
 import zlib
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -19,7 +20,7 @@ from typing import IO, Any, Literal, TextIO
 import orjson
 from pydantic import BaseModel, Field
 
-from ftprep.convert.model import Turn
+from ftprep.convert.model import Origin, Skipped, Turn
 from ftprep.errors import FtprepError
 
 SNIFF_BYTES = 8192
@@ -319,6 +320,14 @@ class SkipReason(str):
     """
 
     __slots__ = ()
+
+
+def skips(origin: Origin, reasons: Counter[str]) -> Iterator[Skipped]:
+    """What a reader skipped in the conversation at `origin`: one `Skipped` per reason, in the
+    order first seen, counted in messages (so read = written + rejected + skipped)."""
+    at = Origin(origin.path, None, origin.conversation, "message")
+    for reason, units in reasons.items():
+        yield Skipped(at, reason, units)
 
 
 def as_object(value: Any) -> dict[str, Any]:

@@ -33,6 +33,7 @@ from ftprep.readers.chatlogs._helpers import (
     open_zip,
     read_prefix,
     reason_text,
+    skips,
     zip_names,
 )
 
@@ -140,9 +141,7 @@ def conversation(item: Any, origin: Origin) -> Iterator[Conversation | Rejected 
     if other:
         skipped[OFF_BRANCH] += other
     yield Conversation(origin, turns, title)
-    messages = Origin(origin.path, None, origin.conversation, "message")
-    for reason, units in skipped.items():
-        yield Skipped(messages, reason, units)
+    yield from skips(origin, skipped)
 
 
 def _latest_leaf(mapping: dict[str, Any]) -> str | None:

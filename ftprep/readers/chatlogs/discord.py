@@ -29,6 +29,7 @@ from ftprep.readers.chatlogs._helpers import (
     iter_json_members,
     open_text,
     read_prefix,
+    skips,
 )
 
 NAME = "discord"
@@ -103,8 +104,7 @@ def read(
     origin = Origin(where, None, _channel_id(header), "message")
     if turns:
         yield Conversation(origin, in_time_order(turns), _title(header["guild"], header["channel"]))
-    for reason, units in skipped.items():
-        yield Skipped(origin, reason, units)
+    yield from skips(origin, skipped)
     yield from problems
 
 

@@ -35,6 +35,7 @@ from ftprep.readers.chatlogs._helpers import (
     open_zip,
     read_bytes,
     read_member,
+    skips,
     zip_names,
 )
 
@@ -220,8 +221,7 @@ def _channel(
     base = Origin(str(export.root), None, folder, "message")
     if channel.messages:
         yield from _conversations(channel.messages, base, title or folder, channel.bots)
-    for reason, units in channel.skipped.items():
-        yield Skipped(base, reason, units)
+    yield from skips(base, channel.skipped)
 
 
 def _collect(raw: Any, users: dict[str, str], channel: _Channel) -> str | None:

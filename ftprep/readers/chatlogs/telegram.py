@@ -28,6 +28,7 @@ from ftprep.readers.chatlogs._helpers import (
     load_json,
     read_bytes,
     read_prefix,
+    skips,
 )
 
 NAME = "telegram"
@@ -105,12 +106,10 @@ def _chat(chat: Any, origin: Origin) -> Iterator[Conversation | Rejected | Skipp
         else:
             where = Origin(origin.path, index, origin.conversation, "message")
             problems.append(Rejected(where, turn, message))
-    at = Origin(origin.path, None, origin.conversation, "message")
     if turns:
         name = chat.get("name")
         yield Conversation(origin, in_time_order(turns), name if isinstance(name, str) else None)
-    for reason, units in skipped.items():
-        yield Skipped(at, reason, units)
+    yield from skips(origin, skipped)
     yield from problems
 
 

@@ -42,6 +42,7 @@ from ftprep.readers.chatlogs._helpers import (
     read_bytes,
     read_member,
     read_prefix,
+    skips,
 )
 
 NAME = "whatsapp"
@@ -211,8 +212,7 @@ def parse(text: str, where: str, title: str, options: ChatLogOptions = DEFAULT_O
             turns.append(Turn(speaker, text, when))  # type: ignore[arg-type]
     if turns:
         yield Conversation(origin, turns, title)
-    for reason, units in skipped.items():
-        yield Skipped(origin, reason, units)
+    yield from skips(origin, skipped)
     yield from problems
 
 
