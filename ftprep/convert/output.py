@@ -70,9 +70,8 @@ class SelfCheck:
     def _count(item: Record, limit: ExampleLimit) -> None:
         plan = plan_for(item.data, item.format)
         counts = limit.counter.count(plan.content + plan.other)
-        item.tokens.content = sum(counts[: len(plan.content)])
-        item.tokens.total = sum(counts) + plan.overhead
-        item.tokens.limit = limit.limit
+        split = len(plan.content)
+        plan.apply(item.tokens, sum(counts[:split]), sum(counts[split:]), limit.limit)
 
 
 def _dump(value: Any) -> bytes:
