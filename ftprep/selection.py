@@ -97,12 +97,11 @@ def active_rules(settings: Settings) -> list[ActiveRule]:
         if not wanted or any(matches(rule.spec, s) for s in settings.ignore):
             continue
         config = settings.rules.get(rule.code) or settings.rules.get(rule.spec.name)
-        configured = config is not None and config.severity is not None
-        if config and config.severity:
-            severity = config.severity
-        else:
-            severity = provider.rule_severity(rule.spec.name) or rule.spec.severity
-        chosen.append(ActiveRule(rule, severity, _options(rule, settings), configured))
+        configured = config.severity if config else None
+        severity = configured or provider.rule_severity(rule.spec.name) or rule.spec.severity
+        chosen.append(
+            ActiveRule(rule, severity, _options(rule, settings), configured is not None)
+        )
     return chosen
 
 
