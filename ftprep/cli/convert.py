@@ -20,7 +20,7 @@ from ftprep.convert.conversations import parse_gap
 from ftprep.convert.layouts import ConvertOptions, layout_names, parse_mapping
 from ftprep.convert.output import ExampleLimit, write_outcomes
 from ftprep.convert.pipeline import ConvertRequest, InputNote, convert_sources
-from ftprep.convert.summary import ConvertSummary
+from ftprep.convert.summary import ConvertSummary, plural
 from ftprep.errors import EXIT_CLEAN, EXIT_PROBLEMS, FtprepError
 from ftprep.linting import run_context
 from ftprep.readers.chatlogs import NAMES as LOG_NAMES
@@ -156,7 +156,7 @@ def _explain_nothing_written(summary: ConvertSummary, out_name: str, existed: bo
     if not read:
         what = "the input holds no records"
     else:
-        units = ", ".join(f"{n:,} {unit}{'' if n == 1 else 's'}" for unit, n in sorted(summary.read.items()))
+        units = ", ".join(f"{n:,} {plural(unit, n)}" for unit, n in sorted(summary.read.items()))
         what = f"all {units} read were rejected" if rejected == read else f"of {units} read, none became an example"
     if out_name == "<stdout>":
         kept = "nothing was written to stdout"
