@@ -195,15 +195,12 @@ def read_lines(
     finally:
         stats.lines = number
         stats.bytes = offset - start
-        if opened is not None and opened.compression:
-            stats.compressed_bytes = opened.compressed_bytes
-        if opened is not None and opened.error:
-            stats.read_error = opened.error
-            stats.read_error_line = number if not complete else number + 1
-        if own and opened is not None:
-            opened.close()
-        elif opened is None:
+        if opened is None:
             stream.close()
+        else:
+            _note_input(stats, opened, number if not complete else number + 1)
+            if own:
+                opened.close()
 
 
 def _open_range(path: str, start: int) -> BinaryIO:
@@ -241,11 +238,17 @@ def read_values(source: Source, opened: Input, stats: FileStats) -> Iterator[Raw
         raise FtprepError(f"{source.path}: read failed ({error})") from None
     finally:
         stats.bytes = size
-        if opened.compression:
-            stats.compressed_bytes = opened.compressed_bytes
-        if opened.error:
-            stats.read_error = opened.error
-            stats.read_error_line = line
+        _note_input(stats, opened, line)
+
+
+def _note_input(stats: FileStats, opened: Input, line: int) -> None:
+    """What the input adds to `stats`: its size on disk when compressed, and where it broke."""
+    if opened.compression:
+        stats.compressed_bytes = opened.compressed_bytes
+    error = opened.error
+    if error:
+        stats.read_error = error
+        stats.read_error_line = line
 
 
 def shard_bounds(path: str, shards: int) -> list[int]:
