@@ -87,8 +87,6 @@ def looks_like_jsonl(prefix: bytes) -> bool:
         return False
 
 
-
-
 def read_json_document(
     path: str,
     stream: Readable,
