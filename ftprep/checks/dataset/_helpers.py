@@ -9,7 +9,7 @@ from typing import Any
 from ftprep.checks.base import DatasetCheck, RunContext
 from ftprep.diagnostics import Finding
 from ftprep.readers.jsonl import FileStats
-from ftprep.record import Record
+from ftprep.record import Record, is_usable
 
 _FORMAT_NAMES = {"unknown": "unrecognized", "prompt-completion": "prompt/completion"}
 
@@ -34,12 +34,12 @@ class ExampleCount(DatasetCheck):
 
     def observe(self, record: Record) -> None:
         self.examples += 1
-        if record.format.value not in self.formats:
-            self.other_formats[record.format.value] += 1
-        elif record.errors:
-            self.with_errors += 1
-        else:
+        if is_usable(record, self.formats):
             self.usable += 1
+        elif record.format.value not in self.formats:
+            self.other_formats[record.format.value] += 1
+        else:
+            self.with_errors += 1
 
     def end_file(self, stats: FileStats) -> Iterator[Finding]:
         if self.first_path is None and not stats.skipped:
