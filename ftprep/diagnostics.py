@@ -85,11 +85,8 @@ class Finding:
     severity: Severity | None = None
 
     @classmethod
-    def at(
-        cls, location: Location, message: str, related: tuple[Location, ...] = (),
-        severity: Severity | None = None,
-    ) -> Finding:
-        return cls(location.pointer, message, location=location, related=related, severity=severity)
+    def at(cls, location: Location, message: str, related: tuple[Location, ...] = ()) -> Finding:
+        return cls(location.pointer, message, location=location, related=related)
 
 
 @dataclass(frozen=True, slots=True)
