@@ -152,12 +152,12 @@ def _plan_messages(plan: CountPlan, messages: Any, images: ImagePricing | None) 
 def _plan_parts(plan: CountPlan, parts: list[Any], images: ImagePricing | None) -> None:
     for part in parts:
         kind = part.get("type") if isinstance(part, dict) else None
-        text = part.get(kind) if kind in ("text", "refusal") else None  # type: ignore[union-attr]
+        text = part.get(kind) if kind in ("text", "refusal") else None
         if isinstance(text, str):
             plan.content.append(text)
         elif kind == "image_url":
             plan.images += 1
-            counted = part_tokens(part, images)  # type: ignore[arg-type]
+            counted = part_tokens(part, images)
             if isinstance(counted, int):
                 plan.image_tokens += counted
             else:
