@@ -20,7 +20,15 @@ from ftprep.pointer import column_of
 from ftprep.readers._encoding import binary_kind
 from ftprep.readers._open import Input, open_input
 from ftprep.readers._values import document_kind
-from ftprep.readers.jsonl import FileStats, RawLine, Source, read_lines, read_values, shard_bounds
+from ftprep.readers.jsonl import (
+    FileStats,
+    RawLine,
+    Source,
+    read_lines,
+    read_values,
+    shard_bounds,
+    text_kind,
+)
 from ftprep.record import PLAIN_ROLES, Record
 from ftprep.registry import RecordFormat, Scope
 from ftprep.selection import ActiveRule, FileIgnores
@@ -129,8 +137,8 @@ class Engine:
         """Open the source once and read it as what its first bytes say it is."""
         with open_input(source.path) as opened:
             stats.compression = opened.compression
-            other = binary_kind(opened.head)
-            if other is not None:  # a workbook, a Parquet file...: `FT013` says so
+            other = binary_kind(opened.head) or text_kind(opened.head)
+            if other is not None:  # a workbook, a Parquet file, a chat export: `FT013` says so
                 stats.document = other
                 return
             document = document_kind(opened.head)

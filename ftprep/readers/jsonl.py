@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+import orjson
+
 from ftprep.errors import FtprepError
 from ftprep.readers._open import (
     COMPRESSED_SUFFIXES,
@@ -154,6 +156,38 @@ def other_format(path: Path) -> str | None:
     if known is None or compression is None:
         return known
     return f"{known} ({compression}-compressed)"
+
+
+# How many lines of a file's head `text_kind` looks at, and how many it needs to decide.
+_TEXT_LINES, _TEXT_MIN_LINES = 20, 3
+
+
+def text_kind(head: bytes) -> str | None:
+    """`a WhatsApp chat export` or `a plain-text file` when `head` holds no JSON at all.
+
+    A file named for linting whose first lines neither open an object nor parse as JSON is not
+    JSON Lines with a few bad lines: reporting each of its lines would bury the one problem (a
+    `.txt` chat export named by mistake). At least three non-blank lines must agree, and a line
+    that opens an object (`{`) keeps the file JSON Lines, so a damaged JSONL file is still read
+    and its lines reported one by one.
+    """
+    lines = [line.strip() for line in head.removeprefix(b"\xef\xbb\xbf").split(b"\n")[:-1]]
+    lines = [line for line in lines if line][:_TEXT_LINES]
+    if len(lines) < _TEXT_MIN_LINES or any(line.startswith(b"{") for line in lines):
+        return None
+    for line in lines:
+        try:
+            orjson.loads(line)
+        except orjson.JSONDecodeError:
+            continue
+        return None
+    # Imported here: the chat-log readers are convert's, and lint's start-up should not pay for
+    # them on the usual path (a JSON Lines file never gets this far).
+    from ftprep.readers.chatlogs import whatsapp
+
+    if whatsapp.starts_like_a_chat(head):
+        return "a WhatsApp chat export"
+    return "a plain-text file"
 
 
 def read_lines(

@@ -98,8 +98,13 @@ def sniff(path: str | Path) -> bool:
         return _chat_member(path) is not None
     if path.suffix.lower() != ".txt":
         return False
-    head = read_prefix(path, 4096).decode("utf-8", "ignore")
-    first = next((line for line in head.splitlines() if line.strip()), "")
+    return starts_like_a_chat(read_prefix(path, 4096))
+
+
+def starts_like_a_chat(head: bytes) -> bool:
+    """Whether the first non-blank line of `head` is a WhatsApp timestamped message line."""
+    text = head.decode("utf-8", "ignore")
+    first = next((line for line in text.splitlines() if line.strip()), "")
     return _LINE.match(first.lstrip(_MARKS)) is not None
 
 
