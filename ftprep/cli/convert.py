@@ -157,7 +157,10 @@ def _explain_nothing_written(summary: ConvertSummary, out_name: str, existed: bo
         what = "the input holds no records"
     else:
         units = ", ".join(f"{n:,} {plural(unit, n)}" for unit, n in sorted(summary.read.items()))
-        what = f"all {units} read were rejected" if rejected == read else f"of {units} read, none became an example"
+        if rejected == read:
+            what = f"the {units} read was rejected" if read == 1 else f"all {units} read were rejected"
+        else:
+            what = f"of {units} read, none became an example"
     if out_name == "<stdout>":
         kept = "nothing was written to stdout"
     else:

@@ -492,3 +492,11 @@ def test_real_discord_bot_is_found_by_its_account_name(tmp_path: Path) -> None:
         code, summary, _out, _rejects = convert(tmp_path, str(export), "--assistant", name)
         results.append((code, summary.get("written"), summary.get("rejected")))
     assert results[0] == results[1] and results[0][0] != 2
+
+
+def test_a_single_rejected_unit_is_named_in_the_singular(tmp_path: Path) -> None:
+    source = tmp_path / "one.json"
+    source.write_text(json.dumps(LOCAL_IMAGES[:1]), encoding="utf-8")
+    code, _stdout, err = run("convert", str(source), "-o", str(tmp_path / "out.jsonl"))
+    assert code == 1
+    assert "no examples written: the 1 item read was rejected;" in err
