@@ -104,6 +104,13 @@ def test_time_order_is_stable_and_mixes_aware_and_naive() -> None:
     assert all(t.time is not None and t.time.tzinfo is None for t in ordered)
 
 
+def test_time_order_keeps_a_speakers_other_names() -> None:
+    """Aliases let `--assistant` name an account under its nickname; re-timing must keep them."""
+    aware = datetime(2024, 1, 1, 12, 0, tzinfo=UTC)
+    turns = [Turn("Grace", "1", aware, ("grace.h",)), Turn("b", "2", datetime(2024, 1, 1, 11, 0))]
+    assert [t.aliases for t in in_time_order(turns)] == [(), ("grace.h",)]
+
+
 def test_time_order_keeps_file_order_when_a_time_is_missing() -> None:
     turns = [Turn("a", "1", datetime(2024, 1, 2)), Turn("b", "2", None), Turn("c", "3", datetime(2024, 1, 1))]
     assert [t.text for t in in_time_order(turns)] == ["1", "2", "3"]

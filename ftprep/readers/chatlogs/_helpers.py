@@ -13,6 +13,7 @@ import zlib
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, Literal, TextIO
@@ -302,7 +303,7 @@ def in_time_order(turns: list[Turn]) -> list[Turn]:
     kinds = {t.time.tzinfo is not None for t in turns if t.time is not None}
     if len(kinds) == 2:
         turns = [
-            Turn(t.speaker, t.text, t.time.astimezone(UTC).replace(tzinfo=None))
+            replace(t, time=t.time.astimezone(UTC).replace(tzinfo=None))
             if t.time is not None and t.time.tzinfo is not None
             else t
             for t in turns
