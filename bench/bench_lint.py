@@ -11,7 +11,7 @@ load, and its peak RSS is its own), on a file already in the page cache:
   num_threads=2)`, and a 2-thread pool of `encode_ordinary` over 2,000-text chunks;
 - ftprep CLI: `python -m ftprep lint FILE --model M --format json -o bench/out/...` (its default
   `--jobs`: big files are split across worker processes), and `ftprep_cli_j1` with `--jobs 1`;
-- ftprep library: `ftprep.linting.lint_job(...)` (one process), diagnostics consumed, report built;
+- ftprep library: `ftprep.lint.run.lint_job(...)` (one process), diagnostics consumed, report built;
 - peer: together's local `check_file` (stops at the first problem), if importable here or in
   the interpreter given by --together-python / $FTPREP_BENCH_TOGETHER_PYTHON.
 
@@ -140,7 +140,7 @@ def child(measure: str, path: str, batch: int, model: str) -> dict[str, Any]:
     elif measure in ("floorB_batch", "floorB_pool"):
         import orjson  # noqa: F401
 
-        from ftprep.tokens import tiktoken_encoding
+        from ftprep.tokens.encoders import tiktoken_encoding
 
         encoder = tiktoken_encoding(ENCODING)
         encoder.encode_ordinary("warm up")
@@ -161,7 +161,7 @@ def child(measure: str, path: str, batch: int, model: str) -> dict[str, Any]:
                 result = _floor(path, batch, _content_texts, count)
     elif measure == "ftprep_lib":
         from ftprep.config import Settings
-        from ftprep.linting import lint_job
+        from ftprep.lint.run import lint_job
         from ftprep.readers.jsonl import resolve_sources
 
         job = lint_job(Settings(model=model), resolve_sources([path]))

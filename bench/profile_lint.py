@@ -28,15 +28,16 @@ from typing import Any
 
 from ftprep.checks.schema._helpers import Survey
 from ftprep.config import Settings
-from ftprep.diagnostics import Location
-from ftprep.engine import BATCH_RECORDS, Engine
-from ftprep.lines import Line
-from ftprep.linting import run_context
-from ftprep.readers.jsonl import FileStats, Source, read_lines
-from ftprep.record import Record
-from ftprep.registry import RecordFormat, Scope
-from ftprep.selection import ActiveRule, active_rules
-from ftprep.tokens import get_counter
+from ftprep.lint.engine import BATCH_RECORDS, Engine
+from ftprep.lint.run import run_context
+from ftprep.lint.selection import ActiveRule, active_rules
+from ftprep.model.diagnostics import Location
+from ftprep.model.lines import Line
+from ftprep.model.record import Record, RecordFormat
+from ftprep.model.sources import FileStats, Source
+from ftprep.readers.jsonl import read_lines
+from ftprep.registry import Scope
+from ftprep.tokens.encoders import get_counter
 
 ROOT = Path(__file__).resolve().parent.parent
 

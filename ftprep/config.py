@@ -13,8 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ftprep.diagnostics import Severity
-from ftprep.errors import ConfigError
+from ftprep.model.diagnostics import Severity
+from ftprep.model.errors import ConfigError
 
 
 def _kebab(name: str) -> str:

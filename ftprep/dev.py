@@ -20,9 +20,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ftprep.diagnostics import Finding, Severity
-from ftprep.record import Record
-from ftprep.registry import RecordFormat, RuleSpec, Scope
+from ftprep.model.diagnostics import Finding, Severity
+from ftprep.model.record import Record
+from ftprep.model.record import RecordFormat
+from ftprep.registry import RuleSpec, Scope
 
 SPEC = RuleSpec(
     code="{code}", name="{name}", scope=Scope.RECORD, severity=Severity.WARNING,

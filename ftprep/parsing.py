@@ -182,7 +182,7 @@ def may_have_duplicate_keys(raw: bytes, value: object) -> bool:
     survived parsing: those of kept keys and those in string text. A line that lost a key
     therefore has more colons than its re-serialisation, whatever its whitespace or escapes.
     The one blind spot: colons spelt as `\\u003a` escapes exactly as often as the lost members
-    held colons; no serialiser writes those. The exact scanner in `ftprep.pointer` decides.
+    held colons; no serialiser writes those. The exact scanner in `ftprep.model.pointer` decides.
 
     Raises `TooDeep` for a value that orjson cannot write back (deeper than `MAX_DEPTH`): the
     re-serialisation is the depth check, so the happy path pays nothing extra for it. A value

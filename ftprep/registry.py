@@ -17,12 +17,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from ftprep.diagnostics import FixSpec, Severity
+from ftprep.model.diagnostics import FixSpec, Severity
+from ftprep.model.record import ALL_FORMATS, RecordFormat
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
-    from ftprep.diagnostics import Finding
+    from ftprep.model.diagnostics import Finding
 
 _CHECKS_DIR = Path(__file__).parent / "checks"
 _MODULE_NAME = re.compile(r"^(ft\d{3})_([a-z0-9_]+)\.py$")
@@ -41,18 +42,6 @@ class Status(enum.Enum):
 
     STABLE = "stable"
     PREVIEW = "preview"
-
-
-class RecordFormat(enum.Enum):
-    """The kinds of training record ftprep recognises in JSONL."""
-
-    CHAT = "chat"
-    PREFERENCE = "preference"
-    PROMPT_COMPLETION = "prompt-completion"
-    UNKNOWN = "unknown"
-
-
-ALL_FORMATS = frozenset(RecordFormat)
 
 
 @dataclass(frozen=True)

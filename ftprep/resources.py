@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from ftprep.errors import FtprepError
+from ftprep.model.errors import FtprepError
 
 _PACKAGE = Path(__file__).parent
 

@@ -7,13 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from ftprep.config import Settings
-from ftprep.diagnostics import Diagnostic
-from ftprep.engine import Engine
-from ftprep.linting import lint_job, run_context
-from ftprep.readers.jsonl import Source, resolve_sources
+from ftprep.lint.engine import Engine
+from ftprep.lint.run import lint_job, run_context
+from ftprep.lint.selection import active_rules
+from ftprep.model.diagnostics import Diagnostic
+from ftprep.model.sources import Source
+from ftprep.readers.jsonl import resolve_sources
 from ftprep.reporters import make_reporter
-from ftprep.selection import active_rules
-from ftprep.tokens import get_counter
+from ftprep.tokens.encoders import get_counter
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 CORPORA = SHARED / "corpora"

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-import ftprep.engine
+import ftprep.lint.engine
 from ftprep.cli._main import run
 from ftprep.readers import _open
 from tests.helpers import CORPORA, render_lint
@@ -104,12 +104,12 @@ def test_jobs_never_split_a_compressed_stream(tmp_path: Path, monkeypatch: pytes
     path = tmp_path / "big.jsonl.gz"
     path.write_bytes(gzip.compress(lines))
     single = render_lint(path, "json")
-    monkeypatch.setattr(ftprep.engine, "SHARD_MIN_BYTES", 0)
+    monkeypatch.setattr(ftprep.lint.engine, "SHARD_MIN_BYTES", 0)
 
     def no_split(*_args: object) -> list[int]:
         raise AssertionError("a compressed file was split: byte offsets inside it mean nothing")
 
-    monkeypatch.setattr(ftprep.engine, "shard_bounds", no_split)
+    monkeypatch.setattr(ftprep.lint.engine, "shard_bounds", no_split)
     assert render_lint(path, "json", jobs=3) == single
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from ftprep.config import Settings, find_config, load_settings, with_overrides
-from ftprep.diagnostics import Severity
-from ftprep.errors import ConfigError
+from ftprep.lint.selection import FileIgnores, active_rules
+from ftprep.model.diagnostics import Severity
+from ftprep.model.errors import ConfigError
 from ftprep.registry import find_rule
-from ftprep.selection import FileIgnores, active_rules
 
 
 def _codes(settings: Settings) -> set[str]:

@@ -1,4 +1,4 @@
-"""Chat examples are counted the way ftprep.counting documents, which is OpenAI's cookbook way.
+"""Chat examples are counted the way ftprep.tokens.counting documents, which is OpenAI's cookbook way.
 
 The cookbook (examples/Chat_finetuning_data_prep.ipynb) counts 3 tokens per message, the tokens
 of every value, 1 more per `name`, and 3 per example; its own output for the toy file it ships
@@ -20,13 +20,18 @@ from ftprep.checks.base import RunContext
 from ftprep.checks.tokens import ft203_length_outlier as ft203
 from ftprep.checks.tokens import ft204_dataset_too_large as ft204
 from ftprep.config import Settings
-from ftprep.counting import REPLY_PRIMING, TOKENS_PER_MESSAGE, TOKENS_PER_NAME, plan_for
-from ftprep.diagnostics import Location
-from ftprep.estimate import Estimate, estimate
-from ftprep.linting import run_context
-from ftprep.readers.jsonl import FileStats
-from ftprep.record import Record, TokenFacts, detect_format
-from ftprep.tokens import get_counter, tiktoken_encoding
+from ftprep.lint.run import run_context
+from ftprep.model.diagnostics import Location
+from ftprep.model.record import Record, TokenFacts, detect_format
+from ftprep.model.sources import FileStats
+from ftprep.providers.estimate import Estimate, estimate
+from ftprep.tokens.counting import (
+    REPLY_PRIMING,
+    TOKENS_PER_MESSAGE,
+    TOKENS_PER_NAME,
+    plan_for,
+)
+from ftprep.tokens.encoders import get_counter, tiktoken_encoding
 from tests.helpers import CORPORA, run_engine
 
 TOY = CORPORA / "cookbook" / "toy_chat_fine_tuning.jsonl"
@@ -52,7 +57,7 @@ def cookbook_count(messages: list[dict[str, str]], encoding: str) -> int:
 
 
 def documented_count(data: dict[str, Any], encoding: str) -> int:
-    """ftprep.counting's docstring, re-implemented independently for chat records."""
+    """ftprep.tokens.counting's docstring, re-implemented independently for chat records."""
     total = 3
     for message in data["messages"]:
         total += 3
@@ -346,10 +351,9 @@ def test_plain_fast_path_counts_exactly_what_the_general_plan_counts() -> None:
     """The engine counts plain records with `plan_plain`; it must agree with `plan_for`."""
     import random
 
-    from ftprep.counting import plan_for, plan_plain
-    from ftprep.record import PLAIN_ROLES, is_plain_chat
-    from ftprep.registry import RecordFormat
-    from ftprep.tokens import get_counter
+    from ftprep.model.record import PLAIN_ROLES, RecordFormat, is_plain_chat
+    from ftprep.tokens.counting import plan_for, plan_plain
+    from ftprep.tokens.encoders import get_counter
 
     counter = get_counter("o200k_base")
     roles = dict(zip(PLAIN_ROLES, counter.count(list(PLAIN_ROLES)), strict=True))

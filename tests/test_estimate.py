@@ -17,10 +17,10 @@ import pytest
 from pydantic import ValidationError
 
 from ftprep.config import Settings
-from ftprep.estimate import Estimate, default_epochs, estimate
-from ftprep.linting import lint_job
+from ftprep.lint.run import lint_job
+from ftprep.model.sources import Source
+from ftprep.providers.estimate import Estimate, default_epochs, estimate
 from ftprep.providers.profile import EpochHeuristic, Price, load_provider
-from ftprep.readers.jsonl import Source
 from ftprep.reporters.text import TextReporter
 
 OPENAI = load_provider("openai")

@@ -20,10 +20,10 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from ftprep.cli._main import run
-from ftprep.diagnostics import Diagnostic
-from ftprep.engine import Engine
+from ftprep.lint.engine import Engine
+from ftprep.model.diagnostics import Diagnostic
+from ftprep.model.pointer import duplicate_keys
 from ftprep.parsing import may_have_duplicate_keys
-from ftprep.pointer import duplicate_keys
 from tests.helpers import CORPORA, compact, run_engine
 
 SETTINGS = {"model": "gpt-4.1-mini"}

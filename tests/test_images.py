@@ -21,16 +21,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import ftprep.engine
+import ftprep.lint.engine
 from ftprep.config import Settings
-from ftprep.counting import plan_for
-from ftprep.image_tokens import Uncounted, part_tokens, patch_tokens, patches, tile_tokens
-from ftprep.imagesize import data_url_size
-from ftprep.linting import lint_job
+from ftprep.lint.run import lint_job
+from ftprep.model.record import RecordFormat
+from ftprep.model.sources import Source
 from ftprep.providers.profile import PatchCost, TileCost, load_provider
-from ftprep.readers.jsonl import Source
-from ftprep.registry import RecordFormat
 from ftprep.reporters import make_reporter
+from ftprep.tokens.counting import plan_for
+from ftprep.tokens.images import Uncounted, part_tokens, patch_tokens, patches, tile_tokens
+from ftprep.tokens.imagesize import data_url_size
 from tests.helpers import CORPORA
 
 CHARTQA = CORPORA / "realworld" / "userfiles" / (
@@ -293,7 +293,7 @@ def test_sharded_runs_carry_the_new_facts(tmp_path: Path, monkeypatch: pytest.Mo
     path = tmp_path / "mixed.jsonl"
     path.write_text("\n".join(rng.choice(pool) for _ in range(2000)) + "\n", encoding="utf-8")
     single = _lint(path, model="gpt-4o")
-    monkeypatch.setattr(ftprep.engine, "SHARD_MIN_BYTES", 0)
+    monkeypatch.setattr(ftprep.lint.engine, "SHARD_MIN_BYTES", 0)
     sharded = _lint(path, model="gpt-4o", jobs=3)
     assert sharded == single
     tokens = single[1]["tokens"]

@@ -18,13 +18,14 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-import ftprep.engine
+import ftprep.lint.engine
 from ftprep.cli._main import run
 from ftprep.config import Settings
-from ftprep.linting import lint_job
+from ftprep.lint.run import lint_job
+from ftprep.model.sources import FileStats, Source
 from ftprep.readers._open import open_input
 from ftprep.readers._values import document_values
-from ftprep.readers.jsonl import FileStats, Source, read_values
+from ftprep.readers.jsonl import read_values
 from ftprep.reporters import make_reporter
 from tests.helpers import CORPORA, compact, run_engine
 
@@ -194,7 +195,7 @@ def test_sharded_runs_leave_documents_whole(tmp_path: Path, monkeypatch: pytest.
         return out.getvalue()
 
     single = report(1)
-    monkeypatch.setattr(ftprep.engine, "SHARD_MIN_BYTES", 0)
+    monkeypatch.setattr(ftprep.lint.engine, "SHARD_MIN_BYTES", 0)
     assert report(3) == single
     assert json.loads(single)["summary"]["values"] == 3000
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ftprep.errors import ConfigError
+from ftprep.model.errors import ConfigError
 from ftprep.providers.lifecycle import today
 from tests.test_cli import run
 

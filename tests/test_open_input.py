@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from ftprep.errors import FtprepError
+from ftprep.model.errors import FtprepError
 from ftprep.readers import _open
 from ftprep.readers._open import compression_of, is_stream, open_input, strip_compression_suffix
 

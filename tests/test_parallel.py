@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import ftprep.engine
+import ftprep.lint.engine
 from ftprep.readers.jsonl import shard_bounds
 from tests.helpers import render_lint
 
@@ -32,7 +32,7 @@ def test_sharded_run_matches_a_single_process_run(tmp_path: Path, monkeypatch: p
     path = tmp_path / "mixed.jsonl"
     _mixed_file(path, random.Random(jobs))
     single = {fmt: render_lint(path, fmt, 1) for fmt in ("text", "json")}
-    monkeypatch.setattr(ftprep.engine, "SHARD_MIN_BYTES", 0)
+    monkeypatch.setattr(ftprep.lint.engine, "SHARD_MIN_BYTES", 0)
     assert len(shard_bounds(str(path), jobs)) == jobs + 1
     sharded = {fmt: render_lint(path, fmt, jobs) for fmt in ("text", "json")}
     assert sharded["text"] == single["text"]

@@ -18,10 +18,10 @@ import pytest
 
 import ftprep.providers.profile as profile
 from ftprep.config import Settings
-from ftprep.diagnostics import Severity
-from ftprep.errors import ConfigError
+from ftprep.lint.selection import active_rules
+from ftprep.model.diagnostics import Severity
+from ftprep.model.errors import ConfigError
 from ftprep.resources import rules_dir
-from ftprep.selection import active_rules
 from tests.helpers import CORPORA, lint_text, run_engine
 from tests.test_cli import run
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ftprep.diagnostics import Severity
+from ftprep.model.diagnostics import Severity
 from tests.helpers import CORPORA, lint_text, run_engine
 
 USERFILES = CORPORA / "realworld" / "userfiles"

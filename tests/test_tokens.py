@@ -25,9 +25,9 @@ from typing import Any
 
 import pytest
 
-from ftprep import tokens
-from ftprep.errors import FtprepError
-from ftprep.tokens import (
+from ftprep.model.errors import FtprepError
+from ftprep.tokens import encoders as tokens
+from ftprep.tokens.encoders import (
     ENCODINGS,
     TiktokenCounter,
     ToktokCounter,
@@ -37,7 +37,7 @@ from ftprep.tokens import (
 )
 from tests.helpers import CORPORA
 
-DATA_DIR = Path(tokens.__file__).parent / "data"
+DATA_DIR = Path(tokens.__file__).parent.parent / "data"
 
 
 # -- the strings -------------------------------------------------------------------------------
@@ -269,7 +269,7 @@ def test_cold_process_counts_offline(tmp_path: Path) -> None:
         "import socket\n"
         "def refuse(*a, **k): raise OSError('network disabled')\n"
         "socket.socket = socket.create_connection = socket.getaddrinfo = refuse\n"
-        "from ftprep.tokens import get_counter\n"
+        "from ftprep.tokens.encoders import get_counter\n"
         "print(get_counter('o200k_base', 'tiktoken').count(['hello world', '<|endoftext|>']),\n"
         "      get_counter('cl100k_base', 'tiktoken').count(['hello world']))\n"
     )
@@ -352,7 +352,7 @@ def test_unknown_encoding_or_backend() -> None:
 @pytest.mark.parametrize(("value", "expected"), [("3", 3), ("1", 1), ("0", None), ("two", None), ("", None)])
 def test_tokenizer_threads_can_be_pinned(monkeypatch: pytest.MonkeyPatch, value: str, expected: int | None) -> None:
     """Benchmarks pin ftprep's threads to the floors' 2; a bad value falls back to the cores."""
-    from ftprep.tokens import default_threads
+    from ftprep.tokens.encoders import default_threads
 
     monkeypatch.setenv("FTPREP_TOKENIZER_THREADS", value)
     fallback = max(1, min(os.cpu_count() or 1, 8))

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ftprep.diagnostics import Finding
+    from ftprep.model.diagnostics import Finding
+    from ftprep.model.record import Record
+    from ftprep.model.sources import FileStats
     from ftprep.providers.profile import ModelProfile, ProviderProfile
-    from ftprep.readers.jsonl import FileStats
-    from ftprep.record import Record
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import sys
 import click
 
 from ftprep import __version__
-from ftprep.errors import EXIT_INTERRUPTED, EXIT_USAGE, FtprepError
+from ftprep.model.errors import EXIT_INTERRUPTED, EXIT_USAGE, FtprepError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

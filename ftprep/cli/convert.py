@@ -21,12 +21,12 @@ from ftprep.convert.layouts import ConvertOptions, layout_names, parse_mapping
 from ftprep.convert.output import ExampleLimit, write_outcomes
 from ftprep.convert.pipeline import ConvertRequest, InputNote, convert_sources
 from ftprep.convert.summary import ConvertSummary, plural
-from ftprep.errors import EXIT_CLEAN, EXIT_PROBLEMS, FtprepError
-from ftprep.linting import run_context
+from ftprep.lint.run import run_context
+from ftprep.model.errors import EXIT_CLEAN, EXIT_PROBLEMS, FtprepError
 from ftprep.readers.chatlogs import NAMES as LOG_NAMES
 from ftprep.readers.chatlogs import ChatLogOptions
 from ftprep.readers.tabular import KINDS, TabularOptions
-from ftprep.tokens import get_counter
+from ftprep.tokens.encoders import get_counter
 from ftprep.writers import atomic_bytes
 
 FROM_CHOICES = (*layout_names(), *LOG_NAMES)

@@ -11,8 +11,8 @@ import click
 
 from ftprep.cli._options import config_options, model_options, selection_options
 from ftprep.config import load_settings, with_overrides
-from ftprep.errors import FtprepError
-from ftprep.linting import LintJob, lint_job
+from ftprep.lint.run import LintJob, lint_job
+from ftprep.model.errors import FtprepError
 from ftprep.readers.jsonl import resolve_sources
 from ftprep.reporters import FORMATS, make_reporter
 from ftprep.writers import atomic_text

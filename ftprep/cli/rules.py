@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 import orjson
 
-from ftprep.errors import FtprepError
+from ftprep.model.errors import FtprepError
 from ftprep.registry import all_rules, find_rule
 from ftprep.ruledocs import rule_json, rule_markdown
 from ftprep.suggest import closest

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from ftprep.convert.model import Conversation, Converted, Origin, Rejected, Turn
+from ftprep.convert.model import Converted
+from ftprep.model.sources import Conversation, Origin, Rejected, Turn
 
 # A silence this long ends an example unless --gap says otherwise: long enough that an answer
 # given hours later the same day stays with its question, short enough that a night's sleep

@@ -17,15 +17,16 @@ from typing import IO, Any
 import orjson
 
 from ftprep.config import Settings
-from ftprep.convert.model import Converted, Origin, Rejected, Skipped
+from ftprep.convert.model import Converted
 from ftprep.convert.summary import ConvertSummary
-from ftprep.counting import plan_for
-from ftprep.diagnostics import Location, Severity
-from ftprep.engine import RecordChecker
-from ftprep.errors import FtprepError
-from ftprep.record import Record
-from ftprep.selection import active_rules
-from ftprep.tokens import Counter
+from ftprep.lint.engine import RecordChecker
+from ftprep.lint.selection import active_rules
+from ftprep.model.diagnostics import Location, Severity
+from ftprep.model.errors import FtprepError
+from ftprep.model.record import Record
+from ftprep.model.sources import Origin, Rejected, Skipped
+from ftprep.tokens.counting import plan_for
+from ftprep.tokens.encoders import Counter
 
 SELF_CHECK_FAMILIES = ("FT1",)
 LIMIT_RULE = "FT201"  # example-too-long: checked when the target model is known

@@ -23,8 +23,9 @@ from ftprep.convert.conversations import (
     describe_gap,
 )
 from ftprep.convert.layouts import ConvertOptions, RecordConverter
-from ftprep.convert.model import Conversation, Converted, Origin, Rejected, Skipped
-from ftprep.errors import FtprepError
+from ftprep.convert.model import Converted
+from ftprep.model.errors import FtprepError
+from ftprep.model.sources import Conversation, Origin, Rejected, Skipped
 from ftprep.readers._open import is_stream
 from ftprep.readers.chatlogs import NAMES as LOG_NAMES
 from ftprep.readers.chatlogs import ChatLogOptions, reader_named, sniff_reader

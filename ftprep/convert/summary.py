@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from ftprep.convert.model import Origin
+from ftprep.model.sources import Origin
 
 # A JSON pointer inside a reason: starts at a word boundary with "/" and has a numeric segment.
 _POINTER = re.compile(r"(?<![\w/])/[^\s:;,()]*")

@@ -10,7 +10,7 @@ import datetime
 import os
 from dataclasses import dataclass
 
-from ftprep.errors import ConfigError
+from ftprep.model.errors import ConfigError
 from ftprep.providers.profile import ModelProfile, ProviderProfile
 
 TODAY_ENV = "FTPREP_TODAY"

@@ -13,8 +13,8 @@ from functools import cache
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ftprep.diagnostics import Severity
-from ftprep.errors import ConfigError
+from ftprep.model.diagnostics import Severity
+from ftprep.model.errors import ConfigError
 from ftprep.resources import rules_dir
 
 

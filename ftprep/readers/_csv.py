@@ -23,8 +23,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, BinaryIO
 
-from ftprep.convert.model import Origin, Rejected, SourceRecord
-from ftprep.errors import FtprepError
+from ftprep.model.errors import FtprepError
+from ftprep.model.sources import Origin, Rejected, SourceRecord
 from ftprep.readers._encoding import Encoding
 
 if TYPE_CHECKING:

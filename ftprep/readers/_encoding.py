@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from ftprep.errors import FtprepError
+from ftprep.model.errors import FtprepError
 
 PREFIX_BYTES = 1 << 16
 _SCAN_BLOCK = 1 << 22

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 import orjson
 
-from ftprep.convert.model import Origin, Rejected, SourceRecord
+from ftprep.model.sources import Origin, Rejected, SourceRecord
 from ftprep.readers import _values
 
 WHOLE_FILE_BYTES = 64 << 20

@@ -31,7 +31,8 @@ import zlib
 from types import ModuleType, TracebackType
 from typing import IO, Any, Self
 
-from ftprep.errors import FtprepError
+from ftprep.model.errors import FtprepError
+from ftprep.model.sources import COMPRESSED_SUFFIXES
 
 STDIN = "-"
 HEAD_BYTES = 1 << 16  # what callers may sniff: enough for a CSV header or two JSON lines
@@ -45,7 +46,6 @@ _MAGIC = (
     *((b"BZh" + digit.to_bytes(1, "big"), "bzip2") for digit in b"123456789"),
 )
 MAGIC_BYTES = 6
-COMPRESSED_SUFFIXES = {".gz": "gzip", ".bz2": "bzip2", ".xz": "xz", ".zst": "zstd"}
 # What a decompressor raises on damaged data: truncation (EOFError), a bad header, CRC or
 # stream (OSError, e.g. gzip.BadGzipFile), and each codec's own error. zstd's is added per input.
 _DAMAGE: tuple[type[Exception], ...] = (EOFError, OSError, zlib.error, lzma.LZMAError)

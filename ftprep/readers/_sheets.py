@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ftprep.convert.model import Origin, Rejected, SourceRecord
-from ftprep.errors import FtprepError
+from ftprep.model.errors import FtprepError
+from ftprep.model.sources import Origin, Rejected, SourceRecord
 from ftprep.readers._csv import header_names
 from ftprep.suggest import closest
 

@@ -12,77 +12,20 @@ from __future__ import annotations
 import glob
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 import orjson
 
-from ftprep.errors import FtprepError
+from ftprep.model.errors import FtprepError
+from ftprep.model.sources import COMPRESSED_SUFFIXES, JSONL_SUFFIXES, FileStats, RawLine, Source
 from ftprep.readers._open import (
-    COMPRESSED_SUFFIXES,
     STDIN,
     Input,
     open_input,
     strip_compression_suffix,
 )
 from ftprep.readers._values import BLOCK_BYTES, document_values
-
-JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonlines")
-
-
-@dataclass(slots=True)
-class RawLine:
-    """One physical line (bytes without the line ending), or one value of a JSON document.
-
-    A document's value may span lines and start mid-line: `line` and `column` are where it
-    starts. `problem` marks where a document's structure breaks (its `data` is then an excerpt).
-    """
-
-    path: str
-    line: int
-    offset: int
-    data: bytes
-    crlf: bool
-    column: int = 1
-    unit: str = "line"  # "line" of JSON Lines; "item" of an array or "value" of a document
-    problem: str | None = None
-
-
-@dataclass(slots=True)
-class Source:
-    """An input the user named: a readable JSONL file, stdin, or something we must skip."""
-
-    path: str
-    skip_reason: str | None = None
-    document: str | None = None  # "a CSV file" etc. when its name says it is not JSON Lines
-
-
-@dataclass(slots=True)
-class FileStats:
-    """What a reader saw in one file, so every line (or value) is accounted for in the summary.
-
-    JSON Lines: lines = records + blank + unparsed. A JSON document read as records
-    (`document_read`): values = records + unparsed, and `lines` stays 0. Lines, columns and
-    bytes of a compressed file are those of its decompressed data.
-    """
-
-    path: str
-    lines: int = 0
-    bytes: int = 0
-    blank: int = 0
-    crlf: int = 0
-    first_crlf_line: int = 0
-    unparsed: int = 0
-    records: int = 0
-    skipped: str | None = None
-    document: str | None = None  # set when the file is not JSON Lines: "a JSON array", "a CSV file"
-    document_read: bool = False  # the document's top-level values were read as records
-    values: int = 0  # top-level values read from a document
-    compression: str | None = None  # "gzip", "bzip2", "xz" or "zstd"
-    compressed_bytes: int = 0  # bytes read from the file itself (`bytes` counts them decompressed)
-    read_error: str | None = None  # why the compressed data ended early
-    read_error_line: int = 0  # the line where it did
 
 
 def resolve_sources(paths: list[str]) -> list[Source]:

@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from ftprep.convert.model import Rejected, SourceRecord
-from ftprep.errors import FtprepError
+from ftprep.model.errors import FtprepError
+from ftprep.model.sources import Rejected, SourceRecord
 from ftprep.readers import _csv, _json, _sheets, _values
 from ftprep.readers._encoding import PREFIX_BYTES, Encoding, detect_encoding
 from ftprep.readers._open import Input, open_input, strip_compression_suffix

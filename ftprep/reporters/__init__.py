@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import IO, Protocol
 
-from ftprep.diagnostics import Diagnostic
-from ftprep.report import Report
+from ftprep.lint.report import Report
+from ftprep.model.diagnostics import Diagnostic
 
 FORMATS = ("text", "json")
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ftprep.image_tokens import Uncounted
+from ftprep.lint.report import Report
+from ftprep.lint.summary import Summary
 from ftprep.registry import find_rule
-from ftprep.report import Report
-from ftprep.summary import Summary
+from ftprep.tokens.images import Uncounted
 
 _FORMAT_NAMES = {"unknown": "unrecognized", "prompt-completion": "prompt/completion"}
 

@@ -17,8 +17,8 @@ from typing import IO, Any
 import orjson
 
 from ftprep import __version__
-from ftprep.diagnostics import Diagnostic, Location
-from ftprep.report import Report
+from ftprep.lint.report import Report
+from ftprep.model.diagnostics import Diagnostic, Location
 from ftprep.reporters._coverage import coverage_json, verdicts
 
 SCHEMA_VERSION = 1

@@ -9,10 +9,11 @@ from typing import IO
 
 import click
 
-from ftprep.diagnostics import Diagnostic, Severity
-from ftprep.estimate import Estimate
-from ftprep.readers.jsonl import FileStats
-from ftprep.report import Report
+from ftprep.lint.report import Report
+from ftprep.lint.summary import Summary
+from ftprep.model.diagnostics import Diagnostic, Severity
+from ftprep.model.sources import FileStats
+from ftprep.providers.estimate import Estimate
 from ftprep.reporters._coverage import (
     images_row,
     lower_bound,
@@ -21,13 +22,8 @@ from ftprep.reporters._coverage import (
     usable_row,
     verdicts_row,
 )
-from ftprep.reporters._coverage import (
-    plural as _plural,
-)
-from ftprep.reporters._coverage import (
-    thousands as _n,
-)
-from ftprep.summary import Summary
+from ftprep.reporters._coverage import plural as _plural
+from ftprep.reporters._coverage import thousands as _n
 
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 MAX_RELATED = 5

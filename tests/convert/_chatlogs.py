@@ -6,7 +6,7 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from ftprep.convert.model import Conversation, Rejected, Skipped
+from ftprep.model.sources import Conversation, Rejected, Skipped
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "chatlogs"
 

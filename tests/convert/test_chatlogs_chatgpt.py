@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ftprep.convert.model import Conversation, Skipped
-from ftprep.errors import FtprepError
+from ftprep.model.errors import FtprepError
+from ftprep.model.sources import Conversation, Skipped
 from ftprep.readers.chatlogs import _helpers, chatgpt
 from tests.convert._chatlogs import DATA, pairs, skips, split, units
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from ftprep.errors import FtprepError
+from ftprep.model.errors import FtprepError
 from ftprep.readers.chatlogs import _helpers, discord
 from tests.convert._chatlogs import DATA, pairs, skips, split, units
 from tests.helpers import CORPORA

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from ftprep.convert.model import Turn
-from ftprep.errors import FtprepError
+from ftprep.model.errors import FtprepError
+from ftprep.model.sources import Turn
 from ftprep.readers.chatlogs import _helpers
 from ftprep.readers.chatlogs._helpers import in_time_order, iter_json_array, iter_json_members
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ftprep.errors import FtprepError
+from ftprep.model.errors import FtprepError
 from ftprep.readers.chatlogs import slack
 from tests.convert._chatlogs import DATA, pairs, skips, split, units, zip_folder
 from tests.helpers import CORPORA

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ftprep.errors import FtprepError
+from ftprep.model.errors import FtprepError
 from ftprep.readers.chatlogs import telegram
 from tests.convert._chatlogs import DATA, pairs, skips, split, units
 from tests.helpers import CORPORA

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ftprep.convert.model import Rejected
-from ftprep.errors import FtprepError
+from ftprep.model.errors import FtprepError
+from ftprep.model.sources import Rejected
 from ftprep.readers.chatlogs import whatsapp
 from ftprep.readers.chatlogs._helpers import ChatLogOptions
 from tests.convert._chatlogs import DATA, pairs, skips, split, units

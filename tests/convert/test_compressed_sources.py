@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from ftprep.cli._main import run
-from ftprep.convert.model import Rejected, SourceRecord
-from ftprep.errors import FtprepError
+from ftprep.model.errors import FtprepError
+from ftprep.model.sources import Rejected, SourceRecord
 from ftprep.readers.tabular import ReadStats, TabularOptions, read_records
 from tests.helpers import CORPORA
 

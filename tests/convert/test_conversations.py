@@ -13,7 +13,8 @@ from ftprep.convert.conversations import (
     describe_gap,
     parse_gap,
 )
-from ftprep.convert.model import Conversation, Converted, Origin, Rejected, Turn
+from ftprep.convert.model import Converted
+from ftprep.model.sources import Conversation, Origin, Rejected, Turn
 
 T0 = datetime(2024, 5, 1, 9, 0)
 

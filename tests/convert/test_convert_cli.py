@@ -222,9 +222,10 @@ def test_self_check_rejects_an_example_the_schema_rules_refuse() -> None:
     """Whatever a layout builds, an example that lint would call an error is never written."""
     import io
 
-    from ftprep.convert.model import Converted, Origin
+    from ftprep.convert.model import Converted
     from ftprep.convert.output import write_outcomes
     from ftprep.convert.summary import ConvertSummary
+    from ftprep.model.sources import Origin
 
     good = {"messages": [{"role": "user", "content": "Capital of France?"},
                          {"role": "assistant", "content": "Paris."}]}

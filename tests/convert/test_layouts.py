@@ -18,9 +18,10 @@ from ftprep.convert.layouts import (
     make_layout,
     parse_mapping,
 )
-from ftprep.convert.model import Converted, Origin, Rejected, SourceRecord
-from ftprep.diagnostics import Severity
-from ftprep.errors import FtprepError
+from ftprep.convert.model import Converted
+from ftprep.model.diagnostics import Severity
+from ftprep.model.errors import FtprepError
+from ftprep.model.sources import Origin, Rejected, SourceRecord
 from ftprep.readers.tabular import read_records
 from tests.helpers import CORPORA, run_engine
 

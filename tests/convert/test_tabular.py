@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from ftprep.convert.model import Rejected, SourceRecord
-from ftprep.errors import FtprepError
+from ftprep.model.errors import FtprepError
+from ftprep.model.sources import Rejected, SourceRecord
 from ftprep.readers import _csv, _values
 from ftprep.readers.tabular import ReadStats, TabularOptions, detect_kind, read_records
 from tests.helpers import CORPORA

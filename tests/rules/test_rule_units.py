@@ -17,11 +17,10 @@ from ftprep.checks.dataset import ft302_below_recommended_examples as ft302
 from ftprep.checks.tokens import ft203_length_outlier as ft203
 from ftprep.checks.tokens import ft204_dataset_too_large as ft204
 from ftprep.config import Settings
-from ftprep.diagnostics import Finding, Location
-from ftprep.linting import run_context
-from ftprep.readers.jsonl import FileStats
-from ftprep.record import Record, TokenFacts
-from ftprep.registry import RecordFormat
+from ftprep.lint.run import run_context
+from ftprep.model.diagnostics import Finding, Location
+from ftprep.model.record import Record, RecordFormat, TokenFacts
+from ftprep.model.sources import FileStats
 
 
 def _record(**fields: Any) -> Record:

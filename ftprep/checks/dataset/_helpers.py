@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from ftprep.checks.base import DatasetCheck, RunContext
-from ftprep.diagnostics import Finding
-from ftprep.readers.jsonl import FileStats
-from ftprep.record import Record, is_usable
+from ftprep.model.diagnostics import Finding
+from ftprep.model.record import Record, is_usable
+from ftprep.model.sources import FileStats
 
 _FORMAT_NAMES = {"unknown": "unrecognized", "prompt-completion": "prompt/completion"}
 
@@ -18,7 +18,7 @@ class ExampleCount(DatasetCheck):
     """Counts examples, and the usable ones, and remembers the first file read, where dataset
     findings are shown.
 
-    Usable (`ftprep.record.is_usable`): in a format the provider trains on, with no error from
+    Usable (`ftprep.model.record.is_usable`): in a format the provider trains on, with no error from
     a record rule. A broken example does not count towards a minimum, because the provider
     rejects it (or the file) and fixing it usually means dropping it.
     """

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ftprep.checks.dataset._helpers import ExampleCount
-from ftprep.diagnostics import Finding, Location, Severity
+from ftprep.model.diagnostics import Finding, Location, Severity
 from ftprep.registry import RuleSpec, Scope
 
 SPEC = RuleSpec(

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from ftprep.diagnostics import Finding, Severity
-from ftprep.lines import Line
-from ftprep.pointer import duplicate_keys, escape
+from ftprep.model.diagnostics import Finding, Severity
+from ftprep.model.lines import Line
+from ftprep.model.pointer import duplicate_keys, escape
 from ftprep.registry import RuleSpec, Scope
 
 SPEC = RuleSpec(

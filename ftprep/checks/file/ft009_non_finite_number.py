@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ftprep.diagnostics import Finding, Severity
-from ftprep.lines import Line
+from ftprep.model.diagnostics import Finding, Severity
+from ftprep.model.lines import Line
 from ftprep.parsing import ParseErrorKind
 from ftprep.registry import RuleSpec, Scope
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ftprep.checks.base import DatasetCheck
-from ftprep.diagnostics import Finding, Location, Severity
-from ftprep.readers._open import COMPRESSED_SUFFIXES
-from ftprep.readers.jsonl import JSONL_SUFFIXES, FileStats
+from ftprep.model.diagnostics import Finding, Location, Severity
+from ftprep.model.sources import COMPRESSED_SUFFIXES, JSONL_SUFFIXES, FileStats
 from ftprep.registry import RuleSpec, Scope
 
 SPEC = RuleSpec(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ftprep.checks.base import DatasetCheck
-from ftprep.diagnostics import Finding, Location, Severity
-from ftprep.readers.jsonl import FileStats
+from ftprep.model.diagnostics import Finding, Location, Severity
+from ftprep.model.sources import FileStats
 from ftprep.registry import RuleSpec, Scope
 
 SPEC = RuleSpec(

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pydantic import BaseModel, Field
 
 from ftprep.checks.base import DatasetCheck, RunContext
-from ftprep.diagnostics import Finding, Severity
+from ftprep.model.diagnostics import Finding, Severity
 from ftprep.providers.lifecycle import Deadline, deadlines, today
 from ftprep.registry import RuleSpec, Scope
 

@@ -12,8 +12,7 @@ from typing import Any
 
 import orjson
 
-from ftprep.record import PREFERENCE_OUTPUT_KEYS, Record
-from ftprep.registry import RecordFormat
+from ftprep.model.record import PREFERENCE_OUTPUT_KEYS, Record, RecordFormat
 from ftprep.suggest import closest
 
 # Message keys per role: the fine-tuning schema (OpenAPI FineTuneChatRequestInput and its

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ftprep.checks.schema._helpers import quoted
-from ftprep.diagnostics import Finding, Severity
-from ftprep.pointer import escape
-from ftprep.record import PREFERENCE_KEYS, PROMPT_COMPLETION_KEYS, Record
-from ftprep.registry import RecordFormat, RuleSpec, Scope
+from ftprep.model.diagnostics import Finding, Severity
+from ftprep.model.pointer import escape
+from ftprep.model.record import PREFERENCE_KEYS, PROMPT_COMPLETION_KEYS, Record, RecordFormat
+from ftprep.registry import RuleSpec, Scope
 from ftprep.suggest import closest
 
 SPEC = RuleSpec(

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from ftprep.checks.schema import _helpers as h
-from ftprep.diagnostics import Finding, Severity
-from ftprep.record import Record
-from ftprep.registry import RecordFormat, RuleSpec, Scope
+from ftprep.model.diagnostics import Finding, Severity
+from ftprep.model.record import Record, RecordFormat
+from ftprep.registry import RuleSpec, Scope
 
 SPEC = RuleSpec(
     code="FT108", name="role-order", scope=Scope.RECORD, severity=Severity.ERROR,

@@ -8,10 +8,10 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from ftprep.checks.schema import _helpers as h
-from ftprep.diagnostics import Finding, FixSafety, FixSpec, Severity
-from ftprep.pointer import escape
-from ftprep.record import CHAT_KEYS, PREFERENCE_KEYS, Record
-from ftprep.registry import RecordFormat, RuleSpec, Scope
+from ftprep.model.diagnostics import Finding, FixSafety, FixSpec, Severity
+from ftprep.model.pointer import escape
+from ftprep.model.record import CHAT_KEYS, PREFERENCE_KEYS, Record, RecordFormat
+from ftprep.registry import RuleSpec, Scope
 
 
 class Options(BaseModel, frozen=True, extra="forbid"):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ftprep.checks.schema import _helpers as h
-from ftprep.diagnostics import Finding, Severity
+from ftprep.model.diagnostics import Finding, Severity
+from ftprep.model.record import Record, RecordFormat
 from ftprep.parsing import kind_of
-from ftprep.record import Record
-from ftprep.registry import RecordFormat, RuleSpec, Scope
+from ftprep.registry import RuleSpec, Scope
 
 SPEC = RuleSpec(
     code="FT113", name="invalid-tool-arguments", scope=Scope.RECORD, severity=Severity.ERROR,

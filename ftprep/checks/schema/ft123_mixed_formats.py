@@ -6,10 +6,10 @@ from collections import Counter
 from collections.abc import Iterator
 
 from ftprep.checks.base import DatasetCheck, RunContext
-from ftprep.diagnostics import Finding, Location, Severity
-from ftprep.readers.jsonl import FileStats
-from ftprep.record import Record
-from ftprep.registry import RecordFormat, RuleSpec, Scope
+from ftprep.model.diagnostics import Finding, Location, Severity
+from ftprep.model.record import Record, RecordFormat
+from ftprep.model.sources import FileStats
+from ftprep.registry import RuleSpec, Scope
 
 SPEC = RuleSpec(
     code="FT123", name="mixed-formats", scope=Scope.DATASET, severity=Severity.ERROR,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ftprep.checks.schema import _helpers as h
-from ftprep.diagnostics import Finding, FixSafety, FixSpec, Severity
-from ftprep.record import Record
-from ftprep.registry import RecordFormat, RuleSpec, Scope
+from ftprep.model.diagnostics import Finding, FixSafety, FixSpec, Severity
+from ftprep.model.record import Record, RecordFormat
+from ftprep.registry import RuleSpec, Scope
 
 SPEC = RuleSpec(
     code="FT125", name="unverified-developer-role", scope=Scope.RECORD, severity=Severity.WARNING,

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel, Field
 
-from ftprep.diagnostics import Finding, FixSafety, FixSpec, Severity
-from ftprep.record import Record
-from ftprep.registry import RecordFormat, RuleSpec, Scope
+from ftprep.model.diagnostics import Finding, FixSafety, FixSpec, Severity
+from ftprep.model.record import Record, RecordFormat
+from ftprep.registry import RuleSpec, Scope
 
 
 class Options(BaseModel, frozen=True, extra="forbid"):

@@ -10,8 +10,8 @@ from typing import TypeVar
 from pydantic import BaseModel, Field
 
 from ftprep.checks.base import DatasetCheck, RunContext
-from ftprep.diagnostics import Finding, Location, Severity
-from ftprep.record import Record
+from ftprep.model.diagnostics import Finding, Location, Severity
+from ftprep.model.record import Record
 from ftprep.registry import RuleSpec, Scope
 
 _T = TypeVar("_T", int, float)

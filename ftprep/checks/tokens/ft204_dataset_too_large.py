@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from pydantic import BaseModel, Field
 
 from ftprep.checks.base import DatasetCheck, RunContext
-from ftprep.diagnostics import Finding, Location, Severity
-from ftprep.readers.jsonl import FileStats
+from ftprep.model.diagnostics import Finding, Location, Severity
+from ftprep.model.sources import FileStats
 from ftprep.registry import RuleSpec, Scope
 
 

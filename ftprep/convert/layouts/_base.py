@@ -16,8 +16,9 @@ from typing import Any, ClassVar, Literal
 
 import orjson
 
-from ftprep.convert.model import Converted, Rejected, SourceRecord
-from ftprep.errors import FtprepError
+from ftprep.convert.model import Converted
+from ftprep.model.errors import FtprepError
+from ftprep.model.sources import Rejected, SourceRecord
 from ftprep.parsing import kind_of
 from ftprep.suggest import closest
 

@@ -27,8 +27,9 @@ from ftprep.convert.layouts.messages import Messages
 from ftprep.convert.layouts.preference import Preference
 from ftprep.convert.layouts.prompt_completion import PromptCompletion
 from ftprep.convert.layouts.sharegpt import ShareGPT
-from ftprep.convert.model import Converted, Rejected, SourceRecord
-from ftprep.errors import FtprepError
+from ftprep.convert.model import Converted
+from ftprep.model.errors import FtprepError
+from ftprep.model.sources import Rejected, SourceRecord
 from ftprep.suggest import closest
 
 LAYOUTS: dict[str, type[Layout]] = {

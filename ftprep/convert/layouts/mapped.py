@@ -23,8 +23,8 @@ from ftprep.convert.layouts._base import (
     sample_columns,
     text,
 )
-from ftprep.convert.model import SourceRecord
-from ftprep.errors import FtprepError
+from ftprep.model.errors import FtprepError
+from ftprep.model.sources import SourceRecord
 
 _TEMPLATE_TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 _TEMPLATE = ""  # the column slot that stands for the rendered template

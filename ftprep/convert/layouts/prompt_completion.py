@@ -28,7 +28,7 @@ from typing import Any
 from ftprep.convert.layouts._base import Layout, text
 from ftprep.convert.layouts._messages import MessageReader
 from ftprep.convert.layouts.messages import chat_record, check_label
-from ftprep.convert.model import SourceRecord
+from ftprep.model.sources import SourceRecord
 
 # Longest first, so `--->` wins over `->` and `### =>` over `=>`.
 SEPARATORS = ("### =>", "===>", "--->", "###", "===", "---", "->", "=>")

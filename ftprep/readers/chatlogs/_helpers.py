@@ -21,8 +21,8 @@ from typing import IO, Any, Literal, TextIO
 import orjson
 from pydantic import BaseModel, Field
 
-from ftprep.convert.model import Origin, Skipped, Turn
-from ftprep.errors import FtprepError
+from ftprep.model.errors import FtprepError
+from ftprep.model.sources import Origin, Skipped, Turn
 
 SNIFF_BYTES = 8192
 # What a damaged archive or stream can raise while we read it; each is named, none is broad.

@@ -18,8 +18,8 @@ from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ftprep.convert.model import Conversation, Origin, Rejected, Skipped, Turn
-from ftprep.errors import FtprepError
+from ftprep.model.errors import FtprepError
+from ftprep.model.sources import Conversation, Origin, Rejected, Skipped, Turn
 from ftprep.parsing import kind_of
 from ftprep.readers.chatlogs._helpers import (
     READ_ERRORS,

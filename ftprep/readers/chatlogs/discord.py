@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ftprep.convert.model import Conversation, Origin, Rejected, Skipped, Turn
-from ftprep.errors import FtprepError
+from ftprep.model.errors import FtprepError
+from ftprep.model.sources import Conversation, Origin, Rejected, Skipped, Turn
 from ftprep.parsing import kind_of
 from ftprep.readers.chatlogs._helpers import (
     ChatLogOptions,

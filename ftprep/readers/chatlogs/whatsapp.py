@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
-from ftprep.convert.model import Conversation, Origin, Rejected, Skipped, Turn
-from ftprep.errors import FtprepError
+from ftprep.model.errors import FtprepError
+from ftprep.model.sources import Conversation, Origin, Rejected, Skipped, Turn
 from ftprep.readers.chatlogs._helpers import (
     DEFAULT_OPTIONS,
     READ_ERRORS,

@@ -14,8 +14,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ftprep.config import Settings
-from ftprep.diagnostics import Finding, Severity
-from ftprep.errors import ConfigError
+from ftprep.model.diagnostics import Finding, Severity
+from ftprep.model.errors import ConfigError
 from ftprep.providers.profile import load_provider
 from ftprep.registry import Rule, Status, all_rules, is_known_selector, matches
 from ftprep.suggest import closest

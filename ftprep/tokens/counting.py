@@ -26,10 +26,9 @@ from typing import Any
 
 import orjson
 
-from ftprep.image_tokens import part_tokens
+from ftprep.model.record import PREFERENCE_OUTPUT_KEYS, RecordFormat, TokenFacts
 from ftprep.providers.profile import ImagePricing
-from ftprep.record import PREFERENCE_OUTPUT_KEYS, TokenFacts
-from ftprep.registry import RecordFormat
+from ftprep.tokens.images import part_tokens
 
 TOKENS_PER_MESSAGE = 3
 TOKENS_PER_NAME = 1

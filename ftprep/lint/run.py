@@ -11,17 +11,17 @@ from dataclasses import dataclass
 
 from ftprep.checks.base import RunContext
 from ftprep.config import Settings
-from ftprep.diagnostics import Diagnostic
-from ftprep.engine import Engine
-from ftprep.errors import ConfigError
-from ftprep.estimate import estimate
+from ftprep.lint.engine import Engine
+from ftprep.lint.report import Report
+from ftprep.lint.selection import FileIgnores, active_rules
+from ftprep.model.diagnostics import Diagnostic
+from ftprep.model.errors import ConfigError
+from ftprep.model.sources import Source
+from ftprep.providers.estimate import estimate
 from ftprep.providers.profile import load_provider
-from ftprep.readers.jsonl import Source
 from ftprep.registry import Scope
-from ftprep.report import Report
-from ftprep.selection import FileIgnores, active_rules
 from ftprep.suggest import closest
-from ftprep.tokens import get_counter
+from ftprep.tokens.encoders import get_counter
 
 DEFAULT_ENCODING = "o200k_base"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ftprep.checks.base import RunContext
-from ftprep.diagnostics import Severity
-from ftprep.errors import EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE
-from ftprep.estimate import Estimate
-from ftprep.summary import Summary
+from ftprep.lint.summary import Summary
+from ftprep.model.diagnostics import Severity
+from ftprep.model.errors import EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE
+from ftprep.providers.estimate import Estimate
 
 
 @dataclass(frozen=True)

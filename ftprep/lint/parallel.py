@@ -20,12 +20,11 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
-from ftprep.diagnostics import Diagnostic, Location
-from ftprep.engine import Engine
-from ftprep.errors import FtprepError
-from ftprep.readers.jsonl import FileStats, Source
-from ftprep.record import Record, TokenFacts
-from ftprep.registry import RecordFormat
+from ftprep.lint.engine import Engine
+from ftprep.model.diagnostics import Diagnostic, Location
+from ftprep.model.errors import FtprepError
+from ftprep.model.record import Record, RecordFormat, TokenFacts
+from ftprep.model.sources import FileStats, Source
 
 SEND_EVERY = 4096
 # line, byte offset, record index, format, token facts, error findings
@@ -55,7 +54,7 @@ class _ShardEngine(Engine):
 def _work(job: ShardJob, conn: Connection) -> None:
     """The worker process: lint one byte range and stream results to the parent."""
     from ftprep.config import Settings
-    from ftprep.linting import build_engine
+    from ftprep.lint.run import build_engine
 
     try:
         settings = Settings.model_validate(job.settings)

@@ -6,10 +6,9 @@ from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ftprep.diagnostics import Diagnostic, Severity
-from ftprep.readers.jsonl import FileStats
-from ftprep.record import Record
-from ftprep.registry import RecordFormat
+from ftprep.model.diagnostics import Diagnostic, Severity
+from ftprep.model.record import Record, RecordFormat
+from ftprep.model.sources import FileStats
 
 
 @dataclass(frozen=True)

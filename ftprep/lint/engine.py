@@ -13,27 +13,20 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ftprep.checks.base import DatasetCheck, RunContext
-from ftprep.counting import CountPlan, plan_for, plan_plain
-from ftprep.diagnostics import Diagnostic, Finding, Location, Severity
-from ftprep.lines import Line, place
-from ftprep.pointer import column_of
+from ftprep.lint.selection import ActiveRule, FileIgnores
+from ftprep.lint.summary import Summary
+from ftprep.model.diagnostics import Diagnostic, Finding, Location, Severity
+from ftprep.model.lines import Line, place
+from ftprep.model.pointer import column_of
+from ftprep.model.record import PLAIN_ROLES, Record, RecordFormat
+from ftprep.model.sources import FileStats, RawLine, Source
 from ftprep.readers._encoding import binary_kind
 from ftprep.readers._open import Input, open_input
 from ftprep.readers._values import document_kind
-from ftprep.readers.jsonl import (
-    FileStats,
-    RawLine,
-    Source,
-    read_lines,
-    read_values,
-    shard_bounds,
-    text_kind,
-)
-from ftprep.record import PLAIN_ROLES, Record
-from ftprep.registry import RecordFormat, Scope
-from ftprep.selection import ActiveRule, FileIgnores
-from ftprep.summary import Summary
-from ftprep.tokens import Counter
+from ftprep.readers.jsonl import read_lines, read_values, shard_bounds, text_kind
+from ftprep.registry import Scope
+from ftprep.tokens.counting import CountPlan, plan_for, plan_plain
+from ftprep.tokens.encoders import Counter
 
 BATCH_RECORDS = 4096
 SHARD_MIN_BYTES = 32 << 20  # below this, starting a second process costs more than it saves
@@ -148,7 +141,7 @@ class Engine:
                 return
             bounds = self._shards(opened)
             if len(bounds) > 2:
-                from ftprep.parallel import run_sharded
+                from ftprep.lint.parallel import run_sharded
 
                 opened.close()  # a regular file: each shard reads its own range
                 yield from run_sharded(self, source, stats, bounds)

@@ -26,8 +26,8 @@ import math
 from enum import Enum
 from typing import Any
 
-from ftprep.imagesize import data_url_size
 from ftprep.providers.profile import ImagePricing, PatchCost, TileCost
+from ftprep.tokens.imagesize import data_url_size
 
 _MAX_SIDE = 2048
 _SHORT_SIDE = 768

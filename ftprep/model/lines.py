@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ftprep.model.sources import RawLine
 from ftprep.parsing import (
     BOM,
     ParseError,
@@ -12,7 +13,6 @@ from ftprep.parsing import (
     may_have_duplicate_keys,
     parse_line,
 )
-from ftprep.readers.jsonl import RawLine
 
 
 def place(line: int, column: int, text: str, at: int) -> tuple[int, int]:

@@ -25,7 +25,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import TYPE_CHECKING, Protocol
 
-from ftprep.errors import FtprepError
+from ftprep.model.errors import FtprepError
 
 if TYPE_CHECKING:
     import tiktoken

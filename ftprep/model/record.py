@@ -8,11 +8,23 @@ formats), and, after the engine's batched counting, its token counts.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from typing import Any
 
-from ftprep.diagnostics import Location
-from ftprep.registry import RecordFormat
+from ftprep.model.diagnostics import Location
+
+
+class RecordFormat(enum.Enum):
+    """The kinds of training record ftprep recognises in JSONL."""
+
+    CHAT = "chat"
+    PREFERENCE = "preference"
+    PROMPT_COMPLETION = "prompt-completion"
+    UNKNOWN = "unknown"
+
+
+ALL_FORMATS = frozenset(RecordFormat)
 
 CHAT_KEYS = frozenset({"messages", "tools", "parallel_tool_calls", "functions"})
 # The outputs of a preference record: the guide's `*_output` names, then the OpenAPI schema's.

@@ -1,0 +1,1 @@
+"""Lint runs: the engine loop, sharding, rule selection, the summary and the report."""

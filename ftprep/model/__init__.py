@@ -1,0 +1,1 @@
+"""What every layer shares: records, lines, diagnostics, locations, sources, errors."""

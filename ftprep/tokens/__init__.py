@@ -1,0 +1,1 @@
+"""Exact token counts: encoders, per-format counting plans, image tokens."""
