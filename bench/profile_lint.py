@@ -29,8 +29,8 @@ from typing import Any
 from ftprep.checks.schema._helpers import Survey
 from ftprep.config import Settings
 from ftprep.lint.engine import BATCH_RECORDS, Engine
-from ftprep.lint.run import run_context
 from ftprep.lint.selection import ActiveRule, active_rules
+from ftprep.lint.setup import run_context
 from ftprep.model.diagnostics import Location
 from ftprep.model.lines import Line
 from ftprep.model.record import Record, RecordFormat

@@ -8,8 +8,9 @@ from typing import Any
 
 from ftprep.config import Settings
 from ftprep.lint.engine import Engine
-from ftprep.lint.run import lint_job, run_context
+from ftprep.lint.run import lint_job
 from ftprep.lint.selection import active_rules
+from ftprep.lint.setup import run_context
 from ftprep.model.diagnostics import Diagnostic
 from ftprep.model.sources import Source
 from ftprep.readers.jsonl import resolve_sources

@@ -20,7 +20,7 @@ from ftprep.checks.base import RunContext
 from ftprep.checks.tokens import ft203_length_outlier as ft203
 from ftprep.checks.tokens import ft204_dataset_too_large as ft204
 from ftprep.config import Settings
-from ftprep.lint.run import run_context
+from ftprep.lint.setup import run_context
 from ftprep.model.diagnostics import Location
 from ftprep.model.record import Record, TokenFacts, detect_format
 from ftprep.model.sources import FileStats

@@ -21,7 +21,7 @@ from ftprep.convert.layouts import ConvertOptions, layout_names, parse_mapping
 from ftprep.convert.output import ExampleLimit, write_outcomes
 from ftprep.convert.pipeline import ConvertRequest, InputNote, convert_sources
 from ftprep.convert.summary import ConvertSummary, plural
-from ftprep.lint.run import run_context
+from ftprep.lint.setup import run_context
 from ftprep.model.errors import EXIT_CLEAN, EXIT_PROBLEMS, FtprepError
 from ftprep.readers.chatlogs import NAMES as LOG_NAMES
 from ftprep.readers.chatlogs import ChatLogOptions

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from ftprep.checks.base import DatasetCheck, RunContext
@@ -31,6 +31,9 @@ from ftprep.tokens.encoders import Counter
 BATCH_RECORDS = 4096
 SHARD_MIN_BYTES = 32 << 20  # below this, starting a second process costs more than it saves
 INTERNAL_ERROR = "FT000"
+# Lints one big file in several processes (`ftprep.lint.parallel.run_sharded`); given by the
+# caller so the engine never imports the code that drives it.
+Sharder = Callable[["Engine", Source, FileStats, list[int]], Iterator[Diagnostic]]
 
 
 class RecordChecker:
@@ -72,12 +75,14 @@ class Engine:
     def __init__(
         self, rules: list[ActiveRule], context: RunContext, counter: Counter,
         ignores: FileIgnores | None = None, shape_gate: bool = True, jobs: int = 1,
+        sharder: Sharder | None = None,
     ) -> None:
         self.context = context
         self.counter = counter
         self.ignores = ignores or FileIgnores({})
         self.summary = Summary()
         self.jobs = jobs
+        self.sharder = sharder
         self.shape_gate = shape_gate
         self.records_seen = 0
         self.settings_dump: dict[str, object] = {}  # how to rebuild this engine in a worker
@@ -141,10 +146,9 @@ class Engine:
                 return
             bounds = self._shards(opened)
             if len(bounds) > 2:
-                from ftprep.lint.parallel import run_sharded
-
+                assert self.sharder is not None  # _shards splits only when there is one
                 opened.close()  # a regular file: each shard reads its own range
-                yield from run_sharded(self, source, stats, bounds)
+                yield from self.sharder(self, source, stats, bounds)
             else:
                 yield from self.scan_units(read_lines(source, stats, opened=opened), stats)
 
@@ -154,7 +158,7 @@ class Engine:
         Only a regular, uncompressed file is split: a byte offset inside a compressed stream
         cannot be sought to, and a pipe can be read only once.
         """
-        if self.jobs < 2 or not opened.regular or opened.compression is not None:
+        if self.sharder is None or self.jobs < 2 or not opened.regular or opened.compression is not None:
             return []
         try:
             if os.path.getsize(opened.path) < SHARD_MIN_BYTES:

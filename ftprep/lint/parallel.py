@@ -21,6 +21,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from ftprep.lint.engine import Engine
+from ftprep.lint.setup import build_engine
 from ftprep.model.diagnostics import Diagnostic, Location
 from ftprep.model.errors import FtprepError
 from ftprep.model.record import Record, RecordFormat, TokenFacts
@@ -54,7 +55,6 @@ class _ShardEngine(Engine):
 def _work(job: ShardJob, conn: Connection) -> None:
     """The worker process: lint one byte range and stream results to the parent."""
     from ftprep.config import Settings
-    from ftprep.lint.run import build_engine
 
     try:
         settings = Settings.model_validate(job.settings)

@@ -1,7 +1,6 @@
-"""Wire settings to a run: resolve the model, choose rules and tokenizer, build the engine.
-
-Commands (`lint` now; `fix`, `convert`, `estimate`, `submit` later) share this so every command
-reads, checks and counts the same way.
+"""A lint run: the engine these settings describe, sharded across processes for big files,
+and the report once its diagnostics are consumed. Commands call this; shard workers build
+their engines with `ftprep.lint.setup` directly.
 """
 
 from __future__ import annotations
@@ -9,46 +8,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ftprep.checks.base import RunContext
 from ftprep.config import Settings
 from ftprep.lint.engine import Engine
+from ftprep.lint.parallel import run_sharded
 from ftprep.lint.report import Report
-from ftprep.lint.selection import FileIgnores, active_rules
+from ftprep.lint.setup import build_engine
 from ftprep.model.diagnostics import Diagnostic
-from ftprep.model.errors import ConfigError
 from ftprep.model.sources import Source
 from ftprep.providers.estimate import estimate
-from ftprep.providers.profile import load_provider
-from ftprep.registry import Scope
-from ftprep.suggest import closest
-from ftprep.tokens.encoders import get_counter
-
-DEFAULT_ENCODING = "o200k_base"
-
-
-def run_context(settings: Settings) -> RunContext:
-    """Provider profile, model, tokenizer and per-example limit for these settings."""
-    provider = load_provider(settings.provider)
-    name = settings.model
-    model = provider.find_model(name) if name else None
-    encoding = DEFAULT_ENCODING
-    notes: list[str] = []
-    if model is not None:
-        encoding = model.encoding  # its shutdown and the provider's last day: rule FT501
-    elif name is not None:
-        known = [m.id for m in provider.model] + [a for m in provider.model for a in m.aliases]
-        hint = closest(name, known)
-        suggestion = f"did you mean {hint!r}?" if hint else f"known models: {', '.join(known)}"
-        by_prefix = provider.encoding_for(name)
-        if by_prefix is None:
-            raise ConfigError(f"unknown model {name!r} for provider {provider.id}", suggestion)
-        encoding = by_prefix
-        notes.append(
-            f"model {name!r} is not in the {provider.id} profile: counting with {encoding} "
-            f"(by name prefix), with no per-example limit or price; {suggestion}"
-        )
-    limit = settings.max_tokens or (model.max_tokens_per_example if model else None)
-    return RunContext(provider, model, model.id if model else name, encoding, limit, tuple(notes))
 
 
 @dataclass
@@ -74,24 +41,5 @@ class LintJob:
         return Report(summary, est, context, self.engine.counter.backend, self.settings.fail_on)
 
 
-def build_engine(
-    settings: Settings, *, with_dataset: bool = True, threads: int | None = None,
-    shape_gate: bool = True, engine_class: type[Engine] = Engine,
-) -> Engine:
-    """The engine these settings describe; shard workers build theirs the same way."""
-    context = run_context(settings)
-    rules = active_rules(settings)
-    if not with_dataset:
-        rules = [r for r in rules if r.rule.spec.scope is not Scope.DATASET]
-    jobs = settings.jobs or 1
-    # Several processes each count on one thread; one process counts on every core.
-    counter = get_counter(context.encoding, settings.tokenizer, threads or (1 if jobs > 1 else None))
-    engine = engine_class(
-        rules, context, counter, FileIgnores(settings.per_file_ignores), shape_gate, jobs
-    )
-    engine.settings_dump = settings.model_dump()
-    return engine
-
-
 def lint_job(settings: Settings, sources: list[Source], epochs_from: str = "--epochs") -> LintJob:
-    return LintJob(settings, build_engine(settings), sources, epochs_from)
+    return LintJob(settings, build_engine(settings, sharder=run_sharded), sources, epochs_from)

@@ -17,7 +17,7 @@ from ftprep.checks.dataset import ft302_below_recommended_examples as ft302
 from ftprep.checks.tokens import ft203_length_outlier as ft203
 from ftprep.checks.tokens import ft204_dataset_too_large as ft204
 from ftprep.config import Settings
-from ftprep.lint.run import run_context
+from ftprep.lint.setup import run_context
 from ftprep.model.diagnostics import Finding, Location
 from ftprep.model.record import Record, RecordFormat, TokenFacts
 from ftprep.model.sources import FileStats
