@@ -38,12 +38,15 @@ def use_color(choice: bool | None) -> bool:
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the report here instead of stdout.")
 @click.option("--color/--no-color", default=None, help="Colour text output (default: on a TTY).")
+@click.option("--validation", "validation", multiple=True, metavar="PATH",
+              help="A validation file: linted too, and compared with the training files for "
+                   "examples in both (FT308). Repeatable.")
 def lint(
     paths: tuple[str, ...], provider: str | None, model: str | None, max_tokens: int | None,
     epochs: int | None, tokenizer: str | None, jobs: int | None, select: tuple[str, ...] | None,
     extend_select: tuple[str, ...] | None, ignore: tuple[str, ...] | None, fail_on: str | None,
     config: Path | None, isolated: bool, output_format: str, output: Path | None,
-    color: bool | None,
+    color: bool | None, validation: tuple[str, ...],
 ) -> int:
     """Check JSONL training files (files, directories, globs, or - for stdin).
 
@@ -72,6 +75,11 @@ def lint(
         ignore=ignore, fail_on=fail_on,
     )
     sources = resolve_sources(list(paths))
+    if validation:
+        held_out = resolve_sources(list(validation))
+        for source in held_out:
+            source.validation = True
+        sources += held_out
     epochs_from = "--epochs" if epochs is not None else f"epochs in {settings.source}"
     job = lint_job(settings, sources, epochs_from)
     for note in job.engine.context.notes:

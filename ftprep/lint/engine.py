@@ -11,8 +11,10 @@ import gc
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from ftprep.checks.base import DatasetCheck, RunContext
+from ftprep.checks.dataset._fingerprint import TRAIN, VALIDATION, Fingerprints, Needs, fingerprint
 from ftprep.lint.selection import ActiveRule, FileIgnores
 from ftprep.lint.summary import Summary
 from ftprep.model.diagnostics import Diagnostic, Finding, Location, Severity
@@ -24,6 +26,7 @@ from ftprep.readers._encoding import binary_kind
 from ftprep.readers._open import Input, open_input
 from ftprep.readers._values import document_kind
 from ftprep.readers.jsonl import read_lines, read_values, shard_bounds, text_kind
+from ftprep.readers.reread import reread
 from ftprep.registry import Scope
 from ftprep.tokens.counting import CountPlan, plan_for, plan_plain
 from ftprep.tokens.encoders import Counter
@@ -101,6 +104,14 @@ class Engine:
             (active, check) for active, check in self._dataset
             if type(check).observe is not DatasetCheck.observe
         ]
+        # Rules that read per-record facts (`Needs`): computed once per batch for all of them.
+        self._fingerprinted = [(a, c) for a, c in self._dataset if c.needs() is not None]
+        self.needs: Needs | None = None
+        for _active, check in self._fingerprinted:
+            needs = check.needs()
+            assert needs is not None
+            self.needs = needs if self.needs is None else self.needs.union(needs)
+        self._group = TRAIN  # of the source being read
 
     def _build(self, active: ActiveRule) -> DatasetCheck:
         cls = active.rule.dataset_check
@@ -124,12 +135,18 @@ class Engine:
 
     def _run(self, sources: Iterable[Source]) -> Iterator[Diagnostic]:
         for source in sources:
-            stats = FileStats(source.path, skipped=source.skip_reason, document=source.document)
+            stats = FileStats(source.path, skipped=source.skip_reason, document=source.document,
+                              validation=source.validation)
+            self.set_group(source.validation)
             self.summary.files.append(stats)
             if source.skip_reason is None and source.document is None:
                 yield from self._read(source, stats)
             yield from self._end_file(stats)
         yield from self._finish()
+
+    def set_group(self, validation: bool) -> None:
+        """Whether the records read next are validation records (`--validation`)."""
+        self._group = VALIDATION if validation else TRAIN
 
     def _read(self, source: Source, stats: FileStats) -> Iterator[Diagnostic]:
         """Open the source once and read it as what its first bytes say it is."""
@@ -223,11 +240,29 @@ class Engine:
             for record in records:
                 self._check_record(record, out)
                 self.observe_record(record, out)
+            if self.needs is not None:
+                prints = fingerprint(
+                    self.needs, [r.location for r in records], [r.data for r in records],
+                    self._group,
+                )
+                self.observe_prints(prints, out)
         out.sort(key=Diagnostic.sort_key)
         yield from out
 
+    def observe_prints(self, prints: Fingerprints, out: list[Diagnostic]) -> None:
+        """Feed one batch's per-record facts to the dataset rules that read them."""
+        for active, check in self._fingerprinted:
+            try:
+                check.observe_batch(prints)
+            except Exception as error:  # the rule boundary
+                self._internal_error(out, active, prints.locations[0], error)
+
     def observe_record(self, record: Record, out: list[Diagnostic]) -> None:
-        """Feed one checked, counted record to the summary and the dataset rules."""
+        """Feed one checked, counted record to the summary and the dataset rules; a validation
+        record only to the rules reading facts (`observe_prints`): it is not training data."""
+        if self._group == VALIDATION:
+            self.summary.validation_examples += 1
+            return
         self.summary.observe(record)
         for active, check in self._observers:
             try:
@@ -286,15 +321,43 @@ class Engine:
 
     def _finish(self) -> Iterator[Diagnostic]:
         out: list[Diagnostic] = []
+        self._revisit(out)
         for active, check in self._dataset:
             try:
                 for finding in check.finish():
                     where = finding.location or Location(self.summary.files[0].path if self.summary.files else "-")
                     self._emit(out, active, finding, where)
+                self.summary.dataset.extend(check.facts())
             except Exception as error:
                 self._internal_error(out, active, Location("-"), error)
         out.sort(key=Diagnostic.sort_key)
         yield from out
+
+    def _revisit(self, out: list[Diagnostic]) -> None:
+        """Re-read the records dataset rules asked for again (by offset) and hand them back."""
+        wanted: dict[str, set[int]] = {}
+        asking = []
+        for active, check in self._dataset:
+            try:
+                locations = list(check.revisit())
+            except Exception as error:
+                self._internal_error(out, active, Location("-"), error)
+                continue
+            if locations:
+                asking.append((active, check))
+            for location in locations:
+                wanted.setdefault(location.path, set()).add(location.offset)
+        if not asking:
+            return
+        found: dict[tuple[str, int], dict[str, Any]] = {}
+        for path, offsets in sorted(wanted.items()):
+            for offset, data in reread(path, offsets):
+                found[(path, offset)] = data
+        for active, check in asking:
+            try:
+                check.revisited(found)
+            except Exception as error:
+                self._internal_error(out, active, Location("-"), error)
 
     # -- diagnostics --------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
+from ftprep.checks.dataset._fingerprint import Fingerprints
 from ftprep.lint.engine import Engine
 from ftprep.lint.setup import build_engine
 from ftprep.model.diagnostics import Diagnostic, Location
@@ -39,12 +40,18 @@ class ShardJob:
     start: int
     end: int
     shape_gate: bool
+    validation: bool
 
 
 class _ShardEngine(Engine):
-    """An engine without dataset rules that keeps each record's facts for the parent."""
+    """An engine that keeps each record's facts for the parent instead of feeding its dataset
+    rules, which only the parent runs."""
 
     facts: list[Fact]
+    prints: list[Fingerprints]
+
+    def observe_prints(self, prints: Fingerprints, out: list[Diagnostic]) -> None:
+        self.prints.append(prints)
 
     def observe_record(self, record: Record, out: list[Diagnostic]) -> None:
         loc = record.location
@@ -58,18 +65,21 @@ def _work(job: ShardJob, conn: Connection) -> None:
 
     try:
         settings = Settings.model_validate(job.settings)
-        engine = build_engine(settings, with_dataset=False, threads=1, shape_gate=job.shape_gate,
+        # Built with the dataset rules so it computes the facts they need (`Engine.needs`); it
+        # never feeds them: `_ShardEngine` ships records' facts to the parent instead.
+        engine = build_engine(settings, threads=1, shape_gate=job.shape_gate,
                               engine_class=_ShardEngine)
         assert isinstance(engine, _ShardEngine)
-        engine.facts = []
+        engine.facts, engine.prints = [], []
+        engine.set_group(job.validation)
         stats = FileStats(job.path)
         diagnostics: list[Diagnostic] = []
         for diagnostic in engine.scan(Source(job.path), stats, job.start, job.end):
             diagnostics.append(diagnostic)
             if len(engine.facts) >= SEND_EVERY:
-                conn.send(("batch", diagnostics, engine.facts))
-                diagnostics, engine.facts = [], []
-        conn.send(("batch", diagnostics, engine.facts))
+                conn.send(("batch", diagnostics, engine.facts, engine.prints))
+                diagnostics, engine.facts, engine.prints = [], [], []
+        conn.send(("batch", diagnostics, engine.facts, engine.prints))
         conn.send(("done", stats))
     except FtprepError as error:
         conn.send(("error", error.message))
@@ -148,7 +158,7 @@ def run_sharded(engine: Engine, source: Source, stats: FileStats, bounds: list[i
     """Lint `source` split at `bounds`; see the module docstring."""
     settings = engine.settings_dump
     workers = [
-        _Worker(ShardJob(settings, source.path, start, end, engine.shape_gate))
+        _Worker(ShardJob(settings, source.path, start, end, engine.shape_gate, source.validation))
         for start, end in zip(bounds[1:-1], bounds[2:], strict=True)
     ]
     try:
@@ -166,20 +176,25 @@ def run_sharded(engine: Engine, source: Source, stats: FileStats, bounds: list[i
                     _absorb(stats, part, lines)
                     engine.records_seen += part.records
                     continue
-                yield from _merge_batch(engine, source.path, message[1], message[2], lines, records)
+                yield from _merge_batch(
+                    engine, source.path, message[1], message[2], message[3], lines, records
+                )
     finally:
         for worker in workers:
             worker.stop()
 
 
 def _merge_batch(
-    engine: Engine, path: str, diagnostics: list[Diagnostic], facts: list[Fact], lines: int, records: int
+    engine: Engine, path: str, diagnostics: list[Diagnostic], facts: list[Fact],
+    prints: list[Fingerprints], lines: int, records: int,
 ) -> Iterator[Diagnostic]:
     out: list[Diagnostic] = []
     for line, offset, index, fmt, tokens, errors in facts:
         location = Location(path, line + lines, 1, offset, index + records)
         record = Record.facts_only(location, RecordFormat(fmt), tokens, errors)
         engine.observe_record(record, out)
+    for batch in prints:
+        engine.observe_prints(batch.shifted(lines, records), out)
     for diagnostic in diagnostics:
         shifted = _shift_diagnostic(diagnostic, lines, records)
         engine.count(shifted)

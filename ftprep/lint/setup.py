@@ -12,7 +12,6 @@ from ftprep.lint.engine import Engine, Sharder
 from ftprep.lint.selection import FileIgnores, active_rules
 from ftprep.model.errors import ConfigError
 from ftprep.providers.profile import load_provider
-from ftprep.registry import Scope
 from ftprep.suggest import closest
 from ftprep.tokens.encoders import get_counter
 
@@ -45,14 +44,12 @@ def run_context(settings: Settings) -> RunContext:
 
 
 def build_engine(
-    settings: Settings, *, with_dataset: bool = True, threads: int | None = None,
+    settings: Settings, *, threads: int | None = None,
     shape_gate: bool = True, engine_class: type[Engine] = Engine, sharder: Sharder | None = None,
 ) -> Engine:
     """The engine these settings describe; shard workers build theirs the same way."""
     context = run_context(settings)
     rules = active_rules(settings)
-    if not with_dataset:
-        rules = [r for r in rules if r.rule.spec.scope is not Scope.DATASET]
     jobs = settings.jobs or 1
     # Several processes each count on one thread; one process counts on every core.
     counter = get_counter(context.encoding, settings.tokenizer, threads or (1 if jobs > 1 else None))

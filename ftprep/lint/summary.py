@@ -6,6 +6,7 @@ from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ftprep.checks.base import DatasetFact
 from ftprep.model.diagnostics import Diagnostic, Severity
 from ftprep.model.record import Record, RecordFormat
 from ftprep.model.sources import FileStats
@@ -63,6 +64,8 @@ class Summary:
     image_tokens: int = 0
     uncounted_images: Counter[str] = field(default_factory=Counter)  # Uncounted name -> images
     unreadable_examples: int = 0  # examples with a value that holds no countable text
+    validation_examples: int = 0  # records read from `--validation` files (not counted above)
+    dataset: list[DatasetFact] = field(default_factory=list)  # from the dataset rules, at the end
 
     def observe(self, record: Record) -> None:
         self.examples += 1

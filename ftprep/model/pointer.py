@@ -150,3 +150,24 @@ def duplicate_keys(text: str) -> list[DuplicateKey]:
     found: list[DuplicateKey] = []
     _walk(text, None, found)
     return found
+
+
+_MISSING = object()
+
+
+def value_at(data: object, pointer: str) -> object:
+    """The value an RFC 6901 pointer names in parsed JSON, or `MISSING` when there is none."""
+    value = data
+    for token in _split(pointer):
+        if type(value) is dict:
+            value = value.get(token, _MISSING)
+        elif type(value) is list and token.isdigit() and int(token) < len(value):
+            value = value[int(token)]
+        else:
+            return _MISSING
+        if value is _MISSING:
+            return _MISSING
+    return value
+
+
+MISSING = _MISSING

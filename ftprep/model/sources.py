@@ -37,6 +37,7 @@ class Source:
     path: str
     skip_reason: str | None = None
     document: str | None = None  # "a CSV file" etc. when its name says it is not JSON Lines
+    validation: bool = False  # a `--validation` file: checked, and compared with the training data
 
 
 @dataclass(slots=True)
@@ -64,6 +65,7 @@ class FileStats:
     compressed_bytes: int = 0  # bytes read from the file itself (`bytes` counts them decompressed)
     read_error: str | None = None  # why the compressed data ended early
     read_error_line: int = 0  # the line where it did
+    validation: bool = False  # a `--validation` file (`Source.validation`)
 
 
 # Origin and Converted are made once per source row on the hot path; frozen dataclasses cost

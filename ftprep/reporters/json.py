@@ -75,6 +75,10 @@ def report_json(report: Report) -> dict[str, Any]:
         "usable_examples": summary.usable(context.provider.formats),
         "messages": summary.messages,
         "formats": dict(sorted(summary.formats.items())),
+        "dataset": {
+            "validation_examples": summary.validation_examples,
+            **{fact.key: fact.data for fact in summary.dataset},
+        },
         "tokens": {
             "encoding": context.encoding, "backend": report.tokenizer,
             "per_example": asdict(stats) if stats else None,

@@ -87,6 +87,9 @@ def _summary_rows(report: Report) -> list[tuple[str, str]]:
     if usable:
         rows.append(("usable", usable))
     rows.append(("messages", _n(summary.messages)))
+    if summary.validation_examples:
+        rows.append(("validation", _plural(summary.validation_examples, "example")))
+    rows.extend((fact.label, fact.text) for fact in summary.dataset)
     model_id = context.model.id if context.model else context.model_name
     for label, value in (("images", images_row(summary, model_id)),
                          ("unreadable", unreadable_row(summary)),

@@ -1,0 +1,140 @@
+"""Per-record facts for dataset rules, computed where the record is and merged in one place.
+
+A dataset rule never keeps texts: it says what it needs (`Needs`), the engine computes those
+facts for a whole batch at once (`fingerprint`, vectorised where it pays: MinHash band keys)
+and hands the batch's columns (`Fingerprints`) to every dataset rule. A shard worker computes
+the same columns for its records and ships them to the parent, which feeds them to the rules
+in file order, so a sharded run merges exactly what a one-process run sees.
+
+State built from these columns is a few integers per record (64-bit keys, band keys, an
+index), so a million examples cost tens of megabytes, not the gigabytes their texts would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ftprep.model.diagnostics import Location
+from ftprep.model.pointer import MISSING, value_at
+from ftprep.model.views import View, final_answer, prompt_and_answer, system_prompt, view_text
+
+if TYPE_CHECKING:
+    from ftprep.similarity import MinHashParams
+
+# Records come from training files (group 0) or a `--validation` file (group 1).
+TRAIN, VALIDATION = 0, 1
+# A final answer longer than this is free text, never a class label.
+MAX_LABEL_CHARS = 64
+NO_KEY = 0  # the key column's value where a record has no such text (exact_key is never 0)
+
+
+@dataclass(frozen=True)
+class Needs:
+    """What one dataset rule reads from each record; the engine computes the union."""
+
+    exact: frozenset[View] = frozenset()  # exact-duplicate keys of these views
+    near: tuple[View, MinHashParams] | None = None  # MinHash band keys of one view
+    conversation: bool = False  # keys of the prompt and of the final answer
+    label: str | None = None  # "" for the final answer, or a JSON pointer to a label field
+    system: bool = False  # key of the system prompt
+
+    def union(self, other: Needs) -> Needs:
+        near = self.near or other.near
+        if self.near and other.near and self.near != other.near:
+            raise ValueError("dataset rules ask for MinHash of different views or parameters")
+        label = self.label if self.label is not None else other.label
+        if self.label is not None and other.label is not None and self.label != other.label:
+            raise ValueError("dataset rules ask for labels from different fields")
+        return Needs(
+            self.exact | other.exact, near, self.conversation or other.conversation, label,
+            self.system or other.system,
+        )
+
+
+def _no_keys() -> np.ndarray:
+    return np.zeros(0, dtype=np.uint64)
+
+
+@dataclass
+class Fingerprints:
+    """One batch's facts as columns, row i describing `locations[i]`.
+
+    Key columns hold `NO_KEY` where a record has no such text (no final answer, no system
+    prompt). `labels[i]` is None when the record has no label (or its answer is free text).
+    """
+
+    locations: list[Location]
+    groups: np.ndarray  # int8: TRAIN or VALIDATION
+    exact: dict[View, np.ndarray] = field(default_factory=dict)  # uint64 per view
+    bands: np.ndarray | None = None  # uint64 (n, bands)
+    prompt: np.ndarray = field(default_factory=_no_keys)
+    answer: np.ndarray = field(default_factory=_no_keys)
+    labels: list[str | None] = field(default_factory=list)
+    system: np.ndarray = field(default_factory=_no_keys)
+
+    def __len__(self) -> int:
+        return len(self.locations)
+
+    def shifted(self, lines: int, records: int) -> Fingerprints:
+        """The same facts with line and record numbers moved (a shard's, in its file)."""
+        moved = [
+            loc._replace(line=loc.line + lines, record=(loc.record or 0) + records)
+            for loc in self.locations
+        ]
+        return Fingerprints(moved, self.groups, self.exact, self.bands, self.prompt,
+                            self.answer, self.labels, self.system)
+
+
+def _key(text: str | None) -> int:
+    from ftprep.similarity import exact_key
+
+    return exact_key(text) if text is not None else NO_KEY
+
+
+def label_of(data: dict[str, Any], source: str) -> str | None:
+    """The record's label: a field's value (a pointer), or a short final answer as written."""
+    if source:
+        value = value_at(data, source)
+        if value is MISSING or value is None or isinstance(value, (dict, list)):
+            return None
+        return value if type(value) is str else str(value).lower() if type(value) is bool else str(value)
+    answer = final_answer(data)
+    if answer is None or not answer.strip() or len(answer) > MAX_LABEL_CHARS:
+        return None
+    return answer
+
+
+def fingerprint(
+    needs: Needs, locations: list[Location], datas: Sequence[dict[str, Any]], group: int
+) -> Fingerprints:
+    """Compute what `needs` asks for over one batch of parsed records."""
+    n = len(datas)
+    prints = Fingerprints(locations, np.full(n, group, dtype=np.int8))
+    for view in needs.exact:
+        prints.exact[view] = np.fromiter(
+            (_key(view_text(d, view)) for d in datas), dtype=np.uint64, count=n
+        )
+    if needs.near is not None:
+        from ftprep.similarity import band_keys
+
+        view, params = needs.near
+        prints.bands = band_keys([view_text(d, view) for d in datas], params)
+    if needs.conversation:
+        pairs = [prompt_and_answer(d) for d in datas]
+        prints.prompt = np.fromiter(
+            (_key(p[0]) if p else NO_KEY for p in pairs), dtype=np.uint64, count=n
+        )
+        prints.answer = np.fromiter(
+            (_key(p[1]) if p else NO_KEY for p in pairs), dtype=np.uint64, count=n
+        )
+    if needs.label is not None:
+        prints.labels = [label_of(d, needs.label) for d in datas]
+    if needs.system:
+        prints.system = np.fromiter(
+            (_key(system_prompt(d)) for d in datas), dtype=np.uint64, count=n
+        )
+    return prints
