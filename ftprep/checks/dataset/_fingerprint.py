@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 TRAIN, VALIDATION = 0, 1
 # A final answer longer than this is free text, never a class label.
 MAX_LABEL_CHARS = 64
-NO_KEY = 0  # the key column's value where a record has no such text (exact_key is never 0)
+NO_KEY = 0  # the key column's value where a record has no such text
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ class Fingerprints:
 def _key(text: str | None) -> int:
     from ftprep.similarity import exact_key
 
-    return exact_key(text) if text is not None else NO_KEY
+    return (exact_key(text) or 1) if text is not None else NO_KEY  # 0 stays "no text"
 
 
 def label_of(data: dict[str, Any], source: str) -> str | None:
