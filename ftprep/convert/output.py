@@ -1,8 +1,9 @@
 """Write converted examples and rejects: self-checked, deterministic, atomic, nothing lost.
 
-Every example is checked with the same record rules `lint` runs (error severity, schema
-families, and with `--model` the per-example token limit) before it is written; one that fails
-becomes a reject naming the rule, so `convert` cannot emit a file that lints with errors. For the same reason one output holds one format:
+Every example first gets the safe repairs `fix` applies (`ftprep.fix.repairs`: double-encoded
+arguments decoded once, ...), then is checked with the same record rules `lint` runs (error
+severity, schema families, and with `--model` the per-example token limit) before it is written;
+one that still fails becomes a reject naming the rule, so `convert` cannot emit a file that lints with errors. For the same reason one output holds one format:
 a preference example after chat ones (or the reverse) stops the run, since lint calls a mixed
 file an error (FT123) and a fine-tuning job takes one method per file. Output is UTF-8, LF, one
 object per line, keys in construction order: the same input gives byte-identical files.
@@ -19,6 +20,7 @@ import orjson
 from ftprep.config import Settings
 from ftprep.convert.model import Converted
 from ftprep.convert.summary import ConvertSummary
+from ftprep.fix.repairs import repair_record
 from ftprep.lint.engine import RecordChecker
 from ftprep.lint.selection import active_rules
 from ftprep.model.diagnostics import Location, Severity
@@ -103,10 +105,11 @@ def write_outcomes(
             summary.skip_reasons.add(outcome.reason, units)
             continue
         if isinstance(outcome, Converted):
-            raw = _dump(outcome.record)
-            problems = check.problems(outcome.record, raw, line + 1, out_name)
+            record, changes = repair_record(outcome.record)
+            raw = _dump(record)
+            problems = check.problems(record, raw, line + 1, out_name)
             if not problems:
-                kind = "preference" if "input" in outcome.record else "chat"
+                kind = "preference" if "input" in record else "chat"
                 if first is None:
                     first = (kind, outcome.origin)
                 elif kind != first[0]:
@@ -117,6 +120,7 @@ def write_outcomes(
                 summary.note_span(outcome.span, outcome.origin)
                 summary.written_units[unit] += units
                 summary.formats[kind] += 1
+                summary.repairs.update(change.code for change in changes)
                 continue
             if any(p.startswith(LIMIT_RULE) for p in problems):
                 summary.over_limit += 1

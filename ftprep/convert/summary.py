@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from ftprep.fix.repairs import describe
 from ftprep.model.sources import Origin
 
 # A JSON pointer inside a reason: starts at a word boundary with "/" and has a numeric segment.
@@ -85,6 +86,7 @@ class ConvertSummary:
     long_spans: int = 0  # examples whose messages span more than LONG_SPAN
     longest: tuple[timedelta, Origin] | None = None
     over_limit: int = 0  # examples rejected for the model's per-example token limit
+    repairs: Counter[str] = field(default_factory=Counter)  # rule code -> safe repairs applied
 
     def note_span(self, span: timedelta | None, origin: Origin) -> None:
         """Remember a written chat-log example's time span, for the long-span warning."""
@@ -122,6 +124,7 @@ class ConvertSummary:
             "examples": self.examples, "formats": dict(self.formats),
             "reasons": dict(self.reasons.most_common()),
             "skip_reasons": dict(self.skip_reasons.most_common()), "balanced": self.balanced,
+            "repairs": dict(sorted(self.repairs.items())),
             "warnings": self.warnings(),
         }
 
@@ -138,6 +141,10 @@ class ConvertSummary:
             lines.append(f"wrote {self.examples:,} {plural('example', self.examples)} to {out_name}"
                          + (f" ({kinds})" if kinds else ""))
         # With no example nothing is written at all; the error that follows says so.
+        if self.repairs:
+            lines.append("repaired (safe fixes, as `ftprep fix` applies them):")
+            lines += [f"  {count:>7,}  {describe(code)}"
+                      for code, count in sorted(self.repairs.items())]
         if self.reasons:
             where = f" (details in {rejects})" if rejects else " (pass --rejects FILE to keep them)"
             lines.append("rejected" + where + ":")
