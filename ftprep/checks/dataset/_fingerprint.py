@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ftprep.model.diagnostics import Location
+from ftprep.model.errors import ConfigError
 from ftprep.model.pointer import MISSING, value_at
 from ftprep.model.views import View, final_answer, prompt_and_answer, system_prompt, view_text
 
@@ -45,10 +46,16 @@ class Needs:
     def union(self, other: Needs) -> Needs:
         near = self.near or other.near
         if self.near and other.near and self.near != other.near:
-            raise ValueError("dataset rules ask for MinHash of different views or parameters")
+            raise ConfigError(
+                "dataset rules are configured to compare different texts for near-duplicates",
+                "give FT304 and FT308 the same `text` and MinHash options",
+            )
         label = self.label if self.label is not None else other.label
         if self.label is not None and other.label is not None and self.label != other.label:
-            raise ValueError("dataset rules ask for labels from different fields")
+            raise ConfigError(
+                "dataset rules are configured with different label fields",
+                "give FT306 and FT307 the same `label-field`",
+            )
         return Needs(
             self.exact | other.exact, near, self.conversation or other.conversation, label,
             self.system or other.system,
