@@ -23,9 +23,10 @@ def cli() -> None:
 def _register() -> None:
     if cli.commands:
         return
-    from ftprep.cli import convert, lint, rules
+    from ftprep.cli import convert, fix, lint, rules
 
     cli.add_command(convert.convert)
+    cli.add_command(fix.fix)
     cli.add_command(lint.lint)
     cli.add_command(rules.rules)
     cli.add_command(rules.rule)

@@ -1,0 +1,103 @@
+"""Pass 1 of `fix`: a lint run over the input, kept as what pass 2 decides each line by.
+
+Only what decides something is kept, so memory grows with the problems, not the file: per line
+the errors (and any FT201, which `--over-limit` decides), the lines where a rule with a chosen
+repair reported, the duplicate clusters, and the dataset diagnostics `fix` cannot act on.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ftprep.fix.duplicates import DUPLICATE_RULES, Duplicates
+from ftprep.fix.repairs import FILE_REPAIRS, Repair
+from ftprep.lint.selection import ActiveRule
+from ftprep.model.diagnostics import Diagnostic, Severity
+from ftprep.model.record import RecordFormat
+from ftprep.model.sources import FileStats
+from ftprep.registry import Scope
+
+OVER_LIMIT = "FT201"  # example-too-long: written or rejected as `--over-limit` says
+MIXED_FORMATS = "FT123"
+INTERNAL_ERROR = "FT000"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One finding that decides a record's fate; `record` marks a record rule's (a repair may
+    fix it), as opposed to a line rule's about the bytes (duplicate keys: never re-written)."""
+
+    code: str
+    pointer: str
+    message: str
+    record: bool = True
+
+    def as_json(self) -> dict[str, Any]:
+        return {"code": self.code, "pointer": self.pointer, "message": self.message}
+
+
+@dataclass
+class LintFacts:
+    """What the lint run of one file said, by line."""
+
+    path: str
+    problems: dict[int, list[Problem]] = field(default_factory=dict)
+    flagged: set[int] = field(default_factory=set)  # lines a chosen repair's rule reported
+    duplicates: Duplicates = field(default_factory=lambda: Duplicates(""))
+    majority: str | None = None  # the file's majority format, when FT123 reports an error
+    notes: list[Diagnostic] = field(default_factory=list)  # dataset errors fix cannot repair
+    unsafe_available: Counter[str] = field(default_factory=Counter)  # code -> findings
+    internal_errors: list[Diagnostic] = field(default_factory=list)
+    stats: FileStats | None = None
+
+
+def collect(
+    path: str, diagnostics: Iterable[Diagnostic], rules: list[ActiveRule], repairs: list[Repair],
+    unsafe: list[Repair], keep_duplicates: Iterable[str], formats: Counter[str],
+) -> LintFacts:
+    """Sort one lint run's diagnostics into `LintFacts` (consumes the whole run).
+
+    `formats` is the run's count of records per format; it is complete by the time dataset
+    diagnostics arrive, which come last.
+    """
+    scopes = {active.code: active.rule.spec.scope for active in rules}
+    repairing = {repair.code for repair in repairs}
+    offered = {repair.code for repair in unsafe} - repairing
+    facts = LintFacts(path, duplicates=Duplicates(path, keep_duplicates))
+    for diagnostic in diagnostics:
+        code = diagnostic.code
+        line = diagnostic.location.line
+        scope = scopes.get(code)
+        if code == INTERNAL_ERROR:
+            facts.internal_errors.append(diagnostic)
+        elif scope is Scope.DATASET:
+            _dataset(facts, diagnostic, formats)
+        elif line > 0 and diagnostic.location.path == path:
+            if code in repairing:
+                facts.flagged.add(line)
+            elif code in offered:
+                facts.unsafe_available[code] += 1
+            if code == OVER_LIMIT or (
+                diagnostic.severity >= Severity.ERROR and code not in FILE_REPAIRS
+            ):
+                problem = Problem(code, diagnostic.location.pointer, diagnostic.message,
+                                  scope is Scope.RECORD)
+                facts.problems.setdefault(line, []).append(problem)
+    return facts
+
+
+def _dataset(facts: LintFacts, diagnostic: Diagnostic, formats: Counter[str]) -> None:
+    code = diagnostic.code
+    if code in DUPLICATE_RULES:
+        facts.duplicates.add(diagnostic)
+    elif code in FILE_REPAIRS or diagnostic.severity < Severity.ERROR:
+        return
+    elif code == MIXED_FORMATS:
+        # The format FT123 calls the file's own: the most common, ties in first-seen order.
+        known = [(fmt, n) for fmt, n in formats.most_common() if fmt != RecordFormat.UNKNOWN.value]
+        facts.majority = known[0][0] if known else None
+    else:
+        facts.notes.append(diagnostic)
