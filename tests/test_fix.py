@@ -21,7 +21,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from ftprep.config import Settings
-from ftprep.fix.duplicates import Duplicates
+from ftprep.fix.duplicates import Duplicates, dropped_codes
 from ftprep.fix.facts import collect
 from ftprep.fix.repairs import choose
 from ftprep.fix.run import FixOptions, fix_file
@@ -228,12 +228,24 @@ def test_member_order_does_not_matter() -> None:
 
 
 def test_kept_kinds_and_other_files_are_not_clusters() -> None:
-    duplicates = Duplicates("in.jsonl", keep={"near"})
+    duplicates = Duplicates("in.jsonl", {"FT303"})
     assert not duplicates.add(_cluster("FT304", 2, 5))
     assert not duplicates.add(_cluster("FT303", 2, 5, path="val.jsonl"))
     assert not duplicates.add(_cluster("FT123", 2, 5))
     assert duplicates.add(_cluster("FT303", 2, 5))
-    assert not Duplicates("in.jsonl", keep={"exact"}).add(_cluster("FT303", 2, 5))
+    assert not Duplicates("in.jsonl", set()).add(_cluster("FT303", 2, 5))
+
+
+@pytest.mark.parametrize(("keep", "unsafe", "dropped"), [
+    ((), False, {"FT303"}),  # near copies differ: dropping them is unsafe, as FT304 declares
+    ((), True, {"FT303", "FT304"}),
+    (("exact",), True, {"FT304"}),
+    (("exact", "near"), True, set()),
+])
+def test_which_duplicates_are_dropped_follows_each_rules_fix_safety(
+    keep: tuple[str, ...], unsafe: bool, dropped: set[str]
+) -> None:
+    assert dropped_codes({"FT303": True, "FT304": False}, keep, unsafe) == dropped
 
 
 def test_a_record_in_an_exact_and_a_near_cluster_is_dropped_by_either() -> None:

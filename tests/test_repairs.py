@@ -9,6 +9,7 @@ from typing import Any
 import orjson
 import pytest
 
+from ftprep.fix.duplicates import DUPLICATE_RULES
 from ftprep.fix.repairs import (
     FILE_REPAIRS,
     REPAIRS,
@@ -68,13 +69,14 @@ def test_every_repair_takes_its_safety_from_its_rule() -> None:
     assert [r.code for r in choose({"FT114", "FT118"})] == ["FT114"]
 
 
-def test_every_safe_record_rule_with_a_fix_has_a_repair_or_is_a_file_repair() -> None:
-    """A new rule declaring a safe fix must get a repair (or be listed as not record-level)."""
-    not_record_level = {"FT013"}  # the fix is `ftprep convert`: a whole other file format
+def test_every_rule_with_a_safe_fix_is_repaired_by_fix() -> None:
+    """A new rule declaring a safe fix must get a repair, or be one `fix` applies otherwise."""
+    not_repairable = {"FT013"}  # the fix is `ftprep convert`: a whole other file format
     for rule in all_rules():
         fix = rule.spec.fix
-        if fix is not None and fix.safety is FixSafety.SAFE and rule.code not in not_record_level:
-            assert rule.code in REPAIRS or rule.code in FILE_REPAIRS, rule.code
+        if fix is not None and fix.safety is FixSafety.SAFE and rule.code not in not_repairable:
+            handled = REPAIRS.keys() | FILE_REPAIRS.keys() | DUPLICATE_RULES.keys()
+            assert rule.code in handled, rule.code
 
 
 def test_describe_names_rule_and_fix() -> None:

@@ -25,9 +25,11 @@ DUPLICATE_CHOICES = {"exact": {"exact"}, "near": {"near"}, "all": {"exact", "nea
 @click.option("--in-place", is_flag=True,
               help="Apply safe repairs to each PATH itself; never drops a record (pre-commit).")
 @click.option("--unsafe-fixes", is_flag=True,
-              help="Also apply repairs that may change what is learned (FT118 legacy functions).")
+              help="Also apply fixes that may change what is learned: legacy functions to tools "
+                   "(FT118), dropping near duplicates (FT304).")
 @click.option("--keep-duplicates", type=click.Choice(sorted(DUPLICATE_CHOICES)), default=None,
-              help="Keep exact (FT303) or near (FT304) duplicates, or all (default: drop both).")
+              help="Keep exact (FT303) or near (FT304) duplicates, or all (default: drop exact "
+                   "copies, and near ones with --unsafe-fixes).")
 @click.option("--over-limit", type=click.Choice(["drop", "keep"]), default="drop",
               show_default=True, help="Examples over the per-example token limit (FT201).")
 @click.option("--exit-non-zero-on-fix", is_flag=True,
@@ -52,8 +54,9 @@ def fix(
     preference *_completion keys renamed, the developer role renamed to system; a byte-order
     mark, CRLF endings and blank lines removed), or to the rejects file with its line and
     rules: records with errors no repair fixes, examples over the model's token limit
-    (--over-limit), records in another format than the file's (FT123), and exact or near
-    duplicates of a record already written (the first is kept). Records in = written +
+    (--over-limit), records in another format than the file's (FT123), and copies of a record
+    already written (the first is kept): exact duplicates (FT303), and near duplicates (FT304)
+    with --unsafe-fixes, since they differ. Records in = written +
     rejected; a summary of every change by rule goes to stderr. The same input gives the same
     bytes, and fixing a fixed file changes nothing. IN must be a file (it is read twice);
     gzip, bzip2, xz and zstd files are read, and OUT is plain JSON Lines.

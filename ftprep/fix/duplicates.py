@@ -5,6 +5,10 @@ first member, `related` the later ones. `fix` keeps the first member that it wri
 the others: normally the diagnostic's own location, but when that record is rejected for an
 error the next member takes its place, so a cluster never vanishes from the output entirely.
 Any member order works, since clusters are taken as sets of lines.
+
+Which kinds are dropped follows each rule's `SPEC.fix` safety, as for repairs: exact copies
+(FT303, safe) by default, near copies (FT304, unsafe: they differ, so dropping one changes what
+is learned) only with `--unsafe-fixes`; `--keep-duplicates` keeps a kind either way.
 """
 
 from __future__ import annotations
@@ -27,25 +31,39 @@ class Dropped:
     kept: int
 
 
+def members(diagnostic: Diagnostic, path: str) -> list[int]:
+    """The lines of a cluster's members in `path` (a `--validation` file's are not ours)."""
+    return sorted({
+        location.line for location in (diagnostic.location, *diagnostic.related)
+        if location.path == path and location.line > 0
+    })
+
+
+def dropped_codes(safe: dict[str, bool], keep: Iterable[str], unsafe: bool) -> set[str]:
+    """The duplicate rules whose copies `fix` drops: `safe` maps each active duplicate rule to
+    whether its fix is safe; `keep` names kinds kept whatever their safety."""
+    kept = set(keep)
+    return {
+        code for code, is_safe in safe.items()
+        if DUPLICATE_RULES.get(code) not in kept and (is_safe or unsafe)
+    }
+
+
 class Duplicates:
     """Duplicate clusters of one file, and which member of each has been written."""
 
-    def __init__(self, path: str, keep: Iterable[str] = ()) -> None:
+    def __init__(self, path: str, drop: Iterable[str] = DUPLICATE_RULES) -> None:
         self.path = path
-        self.keep = frozenset(keep)  # kinds kept: "exact", "near"
+        self.drop = frozenset(drop)  # the codes whose clusters are dropped
         self._clusters: list[tuple[str, str]] = []  # cluster -> (code, message)
         self._of_line: dict[int, list[int]] = {}  # line -> its clusters
         self._kept: dict[int, int] = {}  # cluster -> line written
 
     def add(self, diagnostic: Diagnostic) -> bool:
-        """Take a diagnostic's cluster if it is a duplicate rule's and its kind is not kept."""
-        kind = DUPLICATE_RULES.get(diagnostic.code)
-        if kind is None or kind in self.keep:
+        """Take a diagnostic's cluster if it is one of the rules whose copies are dropped."""
+        if diagnostic.code not in self.drop:
             return False
-        lines = sorted({
-            location.line for location in (diagnostic.location, *diagnostic.related)
-            if location.path == self.path and location.line > 0
-        })
+        lines = members(diagnostic, self.path)
         if len(lines) < 2:
             return False
         cluster = len(self._clusters)

@@ -12,10 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ftprep.fix.duplicates import DUPLICATE_RULES, Duplicates
+from ftprep.fix.duplicates import DUPLICATE_RULES, Duplicates, dropped_codes, members
 from ftprep.fix.repairs import FILE_REPAIRS, Repair
 from ftprep.lint.selection import ActiveRule
-from ftprep.model.diagnostics import Diagnostic, Severity
+from ftprep.model.diagnostics import Diagnostic, FixSafety, Severity
 from ftprep.model.record import RecordFormat
 from ftprep.model.sources import FileStats
 from ftprep.registry import Scope
@@ -57,16 +57,25 @@ class LintFacts:
 def collect(
     path: str, diagnostics: Iterable[Diagnostic], rules: list[ActiveRule], repairs: list[Repair],
     unsafe: list[Repair], keep_duplicates: Iterable[str], formats: Counter[str],
+    unsafe_fixes: bool = False,
 ) -> LintFacts:
     """Sort one lint run's diagnostics into `LintFacts` (consumes the whole run).
 
-    `formats` is the run's count of records per format; it is complete by the time dataset
-    diagnostics arrive, which come last.
+    `repairs` are the repairs chosen, `unsafe` every repair of an active rule (those not chosen
+    are counted as on offer). `formats` is the run's count of records per format; it is complete
+    by the time dataset diagnostics arrive, which come last.
     """
     scopes = {active.code: active.rule.spec.scope for active in rules}
     repairing = {repair.code for repair in repairs}
     offered = {repair.code for repair in unsafe} - repairing
-    facts = LintFacts(path, duplicates=Duplicates(path, keep_duplicates))
+    safe = {
+        active.code: active.rule.spec.fix is not None
+        and active.rule.spec.fix.safety is FixSafety.SAFE
+        for active in rules if active.code in DUPLICATE_RULES
+    }
+    drop = dropped_codes(safe, keep_duplicates, unsafe_fixes)
+    on_offer = dropped_codes(safe, keep_duplicates, True) - drop
+    facts = LintFacts(path, duplicates=Duplicates(path, drop))
     for diagnostic in diagnostics:
         code = diagnostic.code
         line = diagnostic.location.line
@@ -75,6 +84,8 @@ def collect(
             facts.internal_errors.append(diagnostic)
         elif scope is Scope.DATASET:
             _dataset(facts, diagnostic, formats)
+            if code in on_offer:  # dropped with --unsafe-fixes: say how many would go
+                facts.unsafe_available[code] += max(len(members(diagnostic, path)) - 1, 0)
         elif line > 0 and diagnostic.location.path == path:
             if code in repairing:
                 facts.flagged.add(line)

@@ -171,7 +171,7 @@ def _lint(
     job = lint_job(settings, [Source(path)])
     facts = collect(
         path, job.diagnostics(), rules, repairs, choose(enabled, unsafe=True),
-        options.keep_duplicates, job.engine.summary.formats,
+        options.keep_duplicates, job.engine.summary.formats, options.unsafe,
     )
     if facts.internal_errors:
         first = facts.internal_errors[0]
