@@ -1,0 +1,71 @@
+"""Text normalisation for duplicate detection, and the stable key of an exact duplicate.
+
+`normalize` is for exact duplicates (Unicode NFC, casefold, whitespace runs to one space,
+stripped); `near_normalize` also deletes punctuation (Unicode categories P*), so
+"Hello, world!" and "hello world" are the same text. ASCII text, most of it, takes a bytes
+fast path (`bytes.translate`) that gives the same result as the Unicode path.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from hashlib import blake2b
+
+_SPACE = ord(" ")
+
+
+def _near_char(code: int) -> int | None:
+    """A code point's image under near-normalisation: deleted (None), a space, or itself."""
+    char = chr(code)
+    if unicodedata.category(char).startswith("P"):
+        return None
+    return _SPACE if char.isspace() else code
+
+
+class _NearTable(dict[int, "int | None"]):
+    """`str.translate` table filled on first sight of each code point (no 1.1M-entry build)."""
+
+    def __missing__(self, code: int) -> int | None:
+        value = self[code] = _near_char(code)
+        return value
+
+
+_NEAR_TABLE = _NearTable()
+# ASCII: lower-case and whitespace-to-space in one 256-byte table, punctuation deleted.
+_ASCII_TABLE = bytes(
+    _SPACE if chr(b).isspace() else ord(chr(b).lower()) if b < 128 else b for b in range(256)
+)
+_ASCII_DELETE = bytes(b for b in range(128) if _near_char(b) is None)
+
+
+def _folded(text: str) -> str:
+    """NFC, casefold, NFC again (casefolding can leave a decomposed sequence)."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
+
+
+def normalize(text: str) -> str:
+    """The text exact duplicates are compared on: NFC, casefolded, whitespace runs to one space."""
+    return " ".join(_folded(text).split())
+
+
+def near_bytes(text: str) -> bytes:
+    """UTF-8 of the text near duplicates are compared on, words separated by one or more spaces.
+
+    Its words (`split(b" ")`, empty pieces dropped) are exactly `near_normalize(text).split()`.
+    """
+    if text.isascii():
+        return text.encode("ascii").translate(_ASCII_TABLE, _ASCII_DELETE)
+    # NFC once more: deleting punctuation can bring a letter and a combining mark together.
+    near = unicodedata.normalize("NFC", _folded(text).translate(_NEAR_TABLE))
+    return near.encode("utf-8", "surrogatepass")
+
+
+def near_normalize(text: str) -> str:
+    """`normalize(text)` with punctuation deleted: what near-duplicate shingles are built from."""
+    return " ".join(near_bytes(text).decode("utf-8", "surrogatepass").split())
+
+
+def exact_key(text: str) -> int:
+    """A stable 64-bit key of `normalize(text)` (blake2b), the same in every process and run."""
+    digest = blake2b(normalize(text).encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "big")
