@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import random
+import tempfile
+from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,6 +17,8 @@ from hypothesis import strategies as st
 from ftprep.model.errors import FtprepError
 from ftprep.split.labels import classification_like, normalise_label
 from ftprep.split.plan import NO_LABEL, Plan, mix64, plan_split
+from ftprep.split.run import SplitRequest, split_file
+from tests.test_cli import run
 
 # ---------------------------------------------------------------------------------------------
 # The planner, on clusters and labels alone
@@ -188,8 +195,263 @@ def test_label_variants_share_one_class(label: str, key: str) -> None:
     assert normalise_label(label) == key
 
 
-@pytest.mark.parametrize(("classes", "records", "expected"), [
-    (1, 100, False), (2, 6, True), (2, 5, False), (3, 30, True), (50, 150, True), (51, 1000, False),
+@pytest.mark.parametrize(("classes", "labelled", "examples", "expected"), [
+    (1, 100, 100, False), (2, 6, 6, True), (2, 5, 5, False), (3, 30, 30, True),
+    (20, 60, 60, True), (21, 1000, 1000, False), (3, 95, 100, True), (3, 94, 100, False),
 ])
-def test_classification_like(classes: int, records: int, expected: bool) -> None:
-    assert classification_like(classes, records) is expected
+def test_classification_like(classes: int, labelled: int, examples: int, expected: bool) -> None:
+    assert classification_like(classes, labelled, examples) is expected
+
+
+# ---------------------------------------------------------------------------------------------
+# Files: what the two passes read and write
+
+WORDS = [f"word{i}" for i in range(500)]
+
+
+def chat(user: str, answer: str, **extra: object) -> bytes:
+    record = {"messages": [{"role": "user", "content": user}, {"role": "assistant", "content": answer}]}
+    return json.dumps({**record, **extra}).encode()
+
+
+def sentence(rnd: random.Random, words: int = 100) -> str:
+    return " ".join(rnd.choice(WORDS) for _ in range(words))
+
+
+def near_copy(text: str, rnd: random.Random) -> str:
+    """A small edit: case, punctuation, one word changed and one dropped."""
+    words = text.split()
+    words[rnd.randrange(len(words))] = "changed"
+    del words[rnd.randrange(len(words))]
+    return " ".join(words).capitalize() + "!"
+
+
+def write(path: Path, lines: list[bytes], end: bytes = b"\n") -> Path:
+    path.write_bytes(b"".join(line + end for line in lines))
+    return path
+
+
+def split_lines(path: Path, *args: str) -> tuple[int, str, list[bytes], list[bytes]]:
+    """Run `ftprep split` on `path`; (exit code, stderr, train lines, validation lines)."""
+    train, held = path.with_name("out.train.jsonl"), path.with_name("out.val.jsonl")
+    code, _out, err = run("split", str(path), "-o", str(train), "--validation-output", str(held), *args)
+    if code:
+        return code, err, [], []
+    return code, err, train.read_bytes().splitlines(), held.read_bytes().splitlines()
+
+
+@st.composite
+def datasets(draw: st.DrawFn) -> tuple[list[bytes], list[int]]:
+    """Chat lines with exact and near-duplicate copies; each line's family (copies share one)."""
+    rnd = random.Random(draw(st.integers(0, 2**32)))
+    families = draw(st.integers(2, 40))
+    labels = draw(st.sampled_from([["yes", "no"], ["Positive", "Negative", "Neutral"], None]))
+    lines: list[bytes] = []
+    family: list[int] = []
+    for f in range(families):
+        text = sentence(rnd)
+        label = rnd.choice(labels) if labels else sentence(rnd, 12)
+        for copy in range(draw(st.sampled_from([1, 1, 1, 2, 3]))):
+            kind = draw(st.sampled_from(["exact", "near"])) if copy else "exact"
+            lines.append(chat(text if kind == "exact" else near_copy(text, rnd), label))
+            family.append(f)
+    order = draw(st.permutations(range(len(lines))))
+    return [lines[i] for i in order], [family[i] for i in order]
+
+
+@settings(max_examples=40, deadline=None)
+@given(datasets(), fractions.filter(lambda f: 0.05 < f < 0.95), st.integers(0, 2**64 - 1))
+def test_split_files_partition_the_input_keep_copies_together_and_repeat(
+    data: tuple[list[bytes], list[int]], fraction: float, seed: int,
+) -> None:
+    lines, family = data
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write(Path(tmp) / "data.jsonl", lines)
+        request = SplitRequest(str(path), Path(tmp) / "t.jsonl", Path(tmp) / "v.jsonl", fraction, seed)
+        try:
+            result = split_file(request)
+        except FtprepError as error:
+            assert "cannot be in both train and validation" in error.message or \
+                "duplicates or near-duplicates of one another" in error.message
+            return
+        train = request.train.read_bytes()
+        held = request.validation.read_bytes()
+        split_file(request)
+        assert request.train.read_bytes() == train and request.validation.read_bytes() == held
+    side = {line: False for line in train.splitlines()} | {line: True for line in held.splitlines()}
+    # every input line is on exactly one side, in input order, unchanged
+    assert sorted(train.splitlines() + held.splitlines()) == sorted(lines)
+    assert [line for line in lines if not side[line]] == train.splitlines()
+    assert len(train.splitlines()) + len(held.splitlines()) == len(lines) == result.scan.examples
+    assert train and held
+    for f in set(family):  # copies, exact or near, never straddle the split
+        assert len({side[line] for line, g in zip(lines, family, strict=True) if g == f}) == 1
+    if result.label_source is not None:
+        for c in result.plan.classes:
+            assert abs(c.validation - fraction * c.total) <= 1 or result.plan.notes
+
+
+# ---------------------------------------------------------------------------------------------
+# The command: outputs, summary, refusals
+
+
+def sentiment(n: int, rnd: random.Random, labels: tuple[str, ...] = ("Positive", "Negative", "Neutral")) -> list[bytes]:
+    return [chat(f"Review {i}: {sentence(rnd, 20)}", labels[i % len(labels)]) for i in range(n)]
+
+
+def test_a_classification_file_is_split_by_class_and_lines_are_copied_as_read(tmp_path: Path) -> None:
+    lines = sentiment(300, random.Random(1))
+    lines[5] = b'{"messages" :[ {"role":"user","content":"spacing kept"},{"role":"assistant","content":"Neutral"}]}'
+    code, err, train, held = split_lines(write(tmp_path / "data.jsonl", lines), "--validation", "0.2")
+    assert code == 0, err
+    assert len(train) == 240 and len(held) == 60
+    assert set(train) | set(held) == set(lines) and not set(train) & set(held)
+    assert train == [line for line in lines if line in set(train)]  # input order kept
+    assert "data.jsonl: 300 examples, seed 0" in err
+    assert "classes     3, by the final answer" in err
+    for name in ("Positive", "Negative", "Neutral"):
+        assert f"    {name:<8}  20 of 100 (20.0)" in err
+    assert Counter(json.loads(line)["messages"][1]["content"] for line in held) == \
+        {"Positive": 20, "Negative": 20, "Neutral": 20}
+
+
+def test_default_outputs_sit_beside_the_input_and_a_seed_repeats_its_split(tmp_path: Path) -> None:
+    path = write(tmp_path / "data.jsonl", sentiment(100, random.Random(2)))
+    outputs = tmp_path / "data.train.jsonl", tmp_path / "data.val.jsonl"
+    assert run("split", str(path), "--seed", "7")[0] == 0
+    first = [p.read_bytes() for p in outputs]
+    assert run("split", str(path), "--seed", "7")[0] == 0
+    assert [p.read_bytes() for p in outputs] == first
+    assert run("split", str(path), "--seed", "8")[0] == 0
+    assert [p.read_bytes() for p in outputs] != first
+
+
+def test_label_variants_are_one_class(tmp_path: Path) -> None:
+    rnd = random.Random(3)
+    lines = sentiment(60, rnd, (" Positive", "positive.", "Positive", "Negative", "negative"))
+    code, err, _train, held = split_lines(write(tmp_path / "d.jsonl", lines), "--validation", "0.5")
+    assert code == 0, err
+    assert "classes     2, by the final answer" in err
+    assert "    Positive  18 of 36 (18.0), 3 spellings" in err
+    assert "    Negative  12 of 24 (12.0), 2 spellings" in err
+    assert len(held) == 30
+
+
+def test_a_label_field_stratifies_and_must_be_on_every_example(tmp_path: Path) -> None:
+    rnd = random.Random(4)
+    lines = [chat(sentence(rnd, 30), sentence(rnd, 30), meta={"label": ["a", "b"][i % 2]})
+             for i in range(40)]
+    code, err, _train, held = split_lines(write(tmp_path / "d.jsonl", lines), "--label-field", "/meta/label")
+    assert code == 0, err
+    assert "classes     2, by /meta/label" in err
+    assert Counter(json.loads(line)["meta"]["label"] for line in held) == {"a": 2, "b": 2}
+    lines[7] = chat("no label here", "none")
+    code, err, _train, _held = split_lines(write(tmp_path / "d.jsonl", lines), "--label-field", "/meta/label")
+    assert code == 2
+    assert ("error: label field /meta/label is missing (or not a string, number or boolean) in "
+            "1 of 40 examples (line 8)") in err
+    assert "hint: give every example a label, or split with --no-stratify" in err
+    code, err, _train, _held = split_lines(tmp_path / "d.jsonl", "--label-field", "meta/label")
+    assert code == 2 and "'meta/label' is not a JSON pointer (try /meta/label)" in err
+
+
+def test_free_text_answers_are_split_without_strata(tmp_path: Path) -> None:
+    rnd = random.Random(5)
+    lines = [chat(sentence(rnd, 30), sentence(rnd, 30)) for _ in range(50)]
+    code, err, train, held = split_lines(write(tmp_path / "d.jsonl", lines))
+    assert code == 0, err
+    assert (len(train), len(held)) == (45, 5)
+    assert "not stratified: 50 of 50 final answers are missing or longer than 64 characters" in err
+
+
+def test_duplicates_stay_on_one_side(tmp_path: Path) -> None:
+    rnd = random.Random(6)
+    base = sentence(rnd, 100)
+    copies = [chat(base, "a reply"), chat(base.upper(), "a reply"), chat(near_copy(base, rnd), "a reply")]
+    lines = copies + [chat(sentence(rnd, 100), "a reply") for _ in range(30)]
+    for seed in range(20):
+        code, err, train, held = split_lines(write(tmp_path / "d.jsonl", lines), "--validation", "0.5",
+                                             "--seed", str(seed))
+        assert code == 0, err
+        assert all(c in train for c in copies) or all(c in held for c in copies)
+    assert ("clusters    1 cluster of 3 examples, each kept on one side (1 exact repeat; near "
+            "duplicates: 1 verified pair)") in err
+
+
+def test_lines_that_are_not_examples_are_counted_and_written_nowhere(tmp_path: Path) -> None:
+    lines = sentiment(30, random.Random(7))
+    lines[:0] = [b"\xef\xbb\xbf" + lines.pop(0)]  # a BOM, stripped
+    lines[3:3] = [b"", b"[1, 2]", b"{not json", b"   "]
+    code, err, train, held = split_lines(write(tmp_path / "d.jsonl", lines, b"\r\n"))
+    assert code == 0, err
+    assert len(train) + len(held) == 30
+    assert not any(line.startswith(b"\xef") or line.endswith(b"\r") for line in train + held)
+    assert ("skipped     4 lines, in neither file: 2 blank (lines 4, 7), 1 not valid JSON (line 6), "
+            "1 not a JSON object (line 5)") in err
+
+
+def test_compressed_input_and_a_last_line_without_newline(tmp_path: Path) -> None:
+    lines = sentiment(40, random.Random(8))
+    path = tmp_path / "data.jsonl.gz"
+    path.write_bytes(gzip.compress(b"\n".join(lines)))
+    assert run("split", str(path))[0] == 0
+    train = (tmp_path / "data.train.jsonl").read_bytes()
+    held = (tmp_path / "data.val.jsonl").read_bytes()
+    assert train.endswith(b"\n") and held.endswith(b"\n")
+    assert sorted(train.splitlines() + held.splitlines()) == sorted(lines)
+
+
+def test_a_10_mb_example_is_split_like_any_other(tmp_path: Path) -> None:
+    rnd = random.Random(9)
+    lines = [chat(sentence(rnd, 30), "ok") for _ in range(9)] + [chat("x " * 5_000_000, "ok")]
+    code, err, train, held = split_lines(write(tmp_path / "d.jsonl", lines))
+    assert code == 0, err
+    assert sorted(train + held) == sorted(lines)
+
+
+@pytest.mark.parametrize(("lines", "message"), [
+    ([], "the file is empty; nothing to split"),
+    ([b"", b"[1]"], "none of its 2 lines holds a JSON object; nothing to split"),
+    ([b'{"messages": []}'], "the input has 1 example: a split needs at least 2"),
+    ([chat("same", "text")] * 5, "all 5 examples are duplicates or near-duplicates of one another"),
+    ([chat(f"q{i}", "yes") for i in range(9)] + [chat("q", "no")],
+     "class 'no' has 1 example: it cannot be in both train and validation"),
+])
+def test_data_that_cannot_be_split_is_refused(tmp_path: Path, lines: list[bytes], message: str) -> None:
+    path = write(tmp_path / "d.jsonl", lines)
+    code, err, _train, _held = split_lines(path)
+    assert code == 2
+    assert err.startswith("ftprep: error: ") and message in err and "Traceback" not in err
+    assert not (tmp_path / "out.train.jsonl").exists() and not (tmp_path / "out.val.jsonl").exists()
+
+
+@pytest.mark.parametrize("fraction", ["0", "1", "1.5", "-0.1", "ten"])
+def test_a_fraction_out_of_range_is_a_usage_error(tmp_path: Path, fraction: str) -> None:
+    path = write(tmp_path / "d.jsonl", sentiment(10, random.Random(10)))
+    code, _out, err = run("split", str(path), "--validation", fraction)
+    assert code == 2 and "Invalid value for '--validation'" in err
+
+
+def test_inputs_that_cannot_be_read_twice_or_are_not_json_lines_are_refused(tmp_path: Path) -> None:
+    assert "split cannot read stdin: it reads its input twice" in run("split", "-", stdin="{}\n")[2]
+    assert f"{tmp_path}: is a directory" in run("split", str(tmp_path))[2]
+    assert "nope.jsonl: no such file" in run("split", str(tmp_path / "nope.jsonl"))[2]
+    array = tmp_path / "a.jsonl"
+    array.write_text('[\n  {"messages": []},\n  {"messages": []}\n]\n')
+    code, _out, err = run("split", str(array))
+    assert code == 2 and "a.jsonl: the file is a JSON array, not JSON Lines" in err
+    csv = tmp_path / "a.csv"
+    csv.write_text("prompt,completion\nhi,there\n")
+    assert "a.csv: is a CSV file, not JSON Lines" in run("split", str(csv))[2]
+    data = write(tmp_path / "d.jsonl", sentiment(10, random.Random(11)))
+    code, _out, err = run("split", str(data), "-o", str(data))
+    assert code == 2 and "the training output" in err and "is the input file" in err
+    assert data.read_bytes() == b"".join(line + b"\n" for line in sentiment(10, random.Random(11)))
+
+
+def test_a_damaged_compressed_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "d.jsonl.gz"
+    path.write_bytes(gzip.compress(b"\n".join(sentiment(200, random.Random(12))))[:-200])
+    code, _out, err = run("split", str(path))
+    assert code == 2 and "gzip data is truncated" in err and "nothing was written" in err
+    assert not (tmp_path / "d.train.jsonl").exists()

@@ -23,13 +23,14 @@ def cli() -> None:
 def _register() -> None:
     if cli.commands:
         return
-    from ftprep.cli import convert, fix, lint, rules
+    from ftprep.cli import convert, fix, lint, rules, split
 
     cli.add_command(convert.convert)
     cli.add_command(fix.fix)
     cli.add_command(lint.lint)
     cli.add_command(rules.rules)
     cli.add_command(rules.rule)
+    cli.add_command(split.split)
 
 
 def run(argv: list[str] | None = None) -> int:
