@@ -153,6 +153,36 @@ def test_exit_non_zero_on_fix(tmp_path: Path) -> None:
     assert code == 0 and out == clean.read_bytes()
 
 
+def test_a_repair_that_makes_a_new_error_appear_is_not_applied(tmp_path: Path) -> None:
+    """Converting an unanswered legacy call makes FT126 fire; configured as an error, the
+    record is kept as it was rather than made worse."""
+    legacy = {"messages": [
+        {"role": "user", "content": "Weather in Rome?"},
+        {"role": "assistant", "content": None,
+         "function_call": {"name": "get_weather", "arguments": "{}"}},
+        {"role": "assistant", "content": "I could not check the weather."},
+    ], "functions": [{"name": "get_weather", "parameters": {"type": "object", "properties": {}}}]}
+    source = write(tmp_path / "in.jsonl", legacy, SHORT)
+    config = tmp_path / "ftprep.toml"
+    config.write_text('[rules.FT126]\nseverity = "error"\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    code, _stdout, err = run("fix", str(source), "-o", str(out), "--unsafe-fixes",
+                             "--config", str(config))
+    assert code == 0, err
+    assert out.read_bytes() == source.read_bytes()
+    assert "note: 1 record left unrepaired: repairing made a new error appear (FT126)" in err
+
+
+def test_the_output_may_replace_the_input(tmp_path: Path) -> None:
+    source = tmp_path / "train.jsonl"
+    shutil.copy(ROOT / DEFECTS, source)
+    code, _stdout, err = run("fix", str(source), "-o", str(source), "--isolated")
+    assert code == 0, err
+    (tmp_path / "elsewhere").mkdir()
+    _code, _err, expected, _rejected = fix(tmp_path / "elsewhere", DEFECTS)
+    assert source.read_bytes() == expected
+
+
 # -- over the limit, mixed formats --------------------------------------------------------------
 
 
