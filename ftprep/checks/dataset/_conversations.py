@@ -53,3 +53,8 @@ def excerpt(text: str, words: int = 8, chars: int = 48) -> str:
     elif len(split) > words:
         short += "…"
     return short
+
+
+def joined(items: list[str]) -> str:
+    """`a`, `a and b`, `a, b and c`."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from ftprep.checks.base import DatasetCheck, DatasetFact, RunContext
-from ftprep.checks.dataset._conversations import ANSWERED, Kinds, excerpt
+from ftprep.checks.dataset._conversations import ANSWERED, Kinds, excerpt, joined
 from ftprep.checks.dataset._fingerprint import NO_KEY, Fingerprints, Needs
 from ftprep.checks.dataset._rows import Rows, listed
 from ftprep.model.diagnostics import Finding, Location, Severity
@@ -149,7 +149,7 @@ class Check(DatasetCheck):
         rest = places[QUOTED:]
         if rest:
             shown.append(f"{len(rest):,} more ({listed(rest, first.path)})")
-        return Finding.at(first, f"{head}: {_and(shown)}", related=related)
+        return Finding.at(first, f"{head}: {joined(shown)}", related=related)
 
     def facts(self) -> list[DatasetFact]:
         if not self.rows.count:
@@ -161,7 +161,3 @@ class Check(DatasetCheck):
         return [DatasetFact(
             "conflicting_outputs", "conflicts", text, {"prompts": prompts, "examples": examples},
         )]
-
-
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
