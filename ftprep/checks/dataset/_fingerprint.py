@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -22,9 +22,7 @@ from ftprep.model.diagnostics import Location
 from ftprep.model.errors import ConfigError
 from ftprep.model.pointer import MISSING, value_at
 from ftprep.model.views import View, final_answer, prompt_and_answer, system_prompt, view_text
-
-if TYPE_CHECKING:
-    from ftprep.similarity import MinHashParams
+from ftprep.similarity import MinHashParams, band_keys, exact_key
 
 # Records come from training files (group 0) or a `--validation` file (group 1).
 TRAIN, VALIDATION = 0, 1
@@ -97,8 +95,6 @@ class Fingerprints:
 
 
 def _key(text: str | None) -> int:
-    from ftprep.similarity import exact_key
-
     return (exact_key(text) or 1) if text is not None else NO_KEY  # 0 stays "no text"
 
 
@@ -126,8 +122,6 @@ def fingerprint(
             (_key(view_text(d, view)) for d in datas), dtype=np.uint64, count=n
         )
     if needs.near is not None:
-        from ftprep.similarity import band_keys
-
         view, params = needs.near
         prints.bands = band_keys([view_text(d, view) for d in datas], params)
     if needs.conversation:
