@@ -4,7 +4,7 @@ Depends on numpy and the standard library only, nothing else in ftprep. The pipe
 
     keys = band_keys(texts, params)          # (n, bands) uint64, batch by batch
     pairs = candidate_pairs(keys)            # rows sharing a band key
-    pairs = [p for p in pairs if jaccard(texts[i], texts[j], params.ngram) >= params.threshold]
+    pairs = pairs[pair_jaccard(texts, pairs, params.ngram) >= params.threshold]  # verified
     groups = clusters(n, pairs)
 
 Exact duplicates compare `normalize`d texts through `exact_key`; near duplicates compare
@@ -35,8 +35,8 @@ from __future__ import annotations
 from ftprep.similarity.clusters import clusters
 from ftprep.similarity.lsh import BUCKET_CAP, candidate_pairs
 from ftprep.similarity.minhash import EMPTY_KEY, MinHashParams, band_keys
-from ftprep.similarity.normalize import exact_key, near_normalize, normalize
-from ftprep.similarity.shingling import jaccard, shingles
+from ftprep.similarity.normalization import exact_key, near_normalize, normalize
+from ftprep.similarity.shingling import jaccard, pair_jaccard, shingles
 
 __all__ = [
     "BUCKET_CAP",
@@ -49,5 +49,6 @@ __all__ = [
     "jaccard",
     "near_normalize",
     "normalize",
+    "pair_jaccard",
     "shingles",
 ]

@@ -2,8 +2,10 @@
 
 `normalize` is for exact duplicates (Unicode NFC, casefold, whitespace runs to one space,
 stripped); `near_normalize` also deletes punctuation (Unicode categories P*), so
-"Hello, world!" and "hello world" are the same text. ASCII text, most of it, takes a bytes
-fast path (`bytes.translate`) that gives the same result as the Unicode path.
+"Hello, world!" and "hello world" are the same text, and makes each CJK ideograph or kana its
+own word ("你好，世界" -> "你 好 世 界"): Chinese and Japanese are written without spaces, so
+word shingles would otherwise be whole clauses and one edited character would change them all.
+ASCII text, most of it, takes a bytes fast path (`bytes.translate`) with the same result.
 """
 
 from __future__ import annotations
@@ -14,18 +16,28 @@ from hashlib import blake2b
 _SPACE = ord(" ")
 
 
-def _near_char(code: int) -> int | None:
-    """A code point's image under near-normalisation: deleted (None), a space, or itself."""
+# Scripts written without spaces, one word per character: kana, CJK ideographs (unified,
+# extension A, compatibility, and the supplementary ideographic planes), halfwidth katakana.
+_UNSPACED = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF),
+             (0xFF66, 0xFF9F), (0x20000, 0x3134F))
+
+
+def _near_char(code: int) -> int | str | None:
+    """A code point's image under near-normalisation: deleted, a space, a word, or itself."""
     char = chr(code)
     if unicodedata.category(char).startswith("P"):
         return None
-    return _SPACE if char.isspace() else code
+    if char.isspace():
+        return _SPACE
+    if any(lo <= code <= hi for lo, hi in _UNSPACED):
+        return f" {char} "
+    return code
 
 
-class _NearTable(dict[int, "int | None"]):
+class _NearTable(dict[int, "int | str | None"]):
     """`str.translate` table filled on first sight of each code point (no 1.1M-entry build)."""
 
-    def __missing__(self, code: int) -> int | None:
+    def __missing__(self, code: int) -> int | str | None:
         value = self[code] = _near_char(code)
         return value
 
@@ -55,9 +67,13 @@ def near_bytes(text: str) -> bytes:
     """
     if text.isascii():
         return text.encode("ascii").translate(_ASCII_TABLE, _ASCII_DELETE)
+    return _near_unicode(text).encode("utf-8", "surrogatepass")
+
+
+def _near_unicode(text: str) -> str:
+    """`near_bytes` for any text, as str (the ASCII fast path must agree with this)."""
     # NFC once more: deleting punctuation can bring a letter and a combining mark together.
-    near = unicodedata.normalize("NFC", _folded(text).translate(_NEAR_TABLE))
-    return near.encode("utf-8", "surrogatepass")
+    return unicodedata.normalize("NFC", _folded(text).translate(_NEAR_TABLE))
 
 
 def near_normalize(text: str) -> str:

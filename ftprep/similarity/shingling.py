@@ -24,7 +24,7 @@ from hashlib import blake2b
 import numpy as np
 
 from ftprep.similarity._hashing import MASK64, constants, mix64
-from ftprep.similarity.normalize import near_bytes
+from ftprep.similarity.normalization import near_bytes
 
 _SPACE = 32
 _BLOCKS = 8  # words of up to 8 blocks (64 bytes) are hashed in numpy, longer ones with blake2b
@@ -32,6 +32,7 @@ _BLOCKS = 8  # words of up to 8 blocks (64 bytes) are hashed in numpy, longer on
 _WORD = constants(0x5348, 1, 2)  # length multiplier, long-word personalisation
 _GRAM = constants(0x5348, 2, 17)  # per-position multipliers (made odd below), n salt
 _GRAM_MUL = _GRAM[:16] | np.uint64(1)
+_PAIRS_PER_BLOCK = 2048  # pair_jaccard: pairs whose texts are shingled together
 _LONG_KEY = int(_WORD[1]).to_bytes(8, "little")
 _LOW_BYTES = np.array([(1 << (8 * k)) - 1 for k in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
 
@@ -142,6 +143,29 @@ def shingles(text: str, ngram: int) -> frozenset[int]:
     """The set of shingle hashes of `near_normalize(text)`, as `band_keys` computes them."""
     hashes, _ = shingle_hashes(Words([text]), ngram)
     return frozenset(hashes.tolist())
+
+
+def pair_jaccard(texts: Sequence[str], pairs: np.ndarray, ngram: int) -> np.ndarray:
+    """float64 exact Jaccard of each row pair (i, j), equal to `jaccard(texts[i], texts[j], ngram)`.
+
+    Pairs are taken a block at a time: the block's texts are shingled together, so memory
+    stays bounded whatever the number of pairs; sets are sorted arrays, not Python sets.
+    """
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    out = np.empty(len(pairs), dtype=np.float64)
+    for lo in range(0, len(pairs), _PAIRS_PER_BLOCK):
+        rows, inverse = np.unique(pairs[lo:lo + _PAIRS_PER_BLOCK], return_inverse=True)
+        hashes, bounds = shingle_hashes(Words([texts[r] for r in rows.tolist()]), ngram)
+        cuts = bounds.tolist()
+        sets = [np.unique(hashes[cuts[k]:cuts[k + 1]]) for k in range(len(rows))]
+        scores = []
+        for i, j in inverse.reshape(-1, 2).tolist():
+            a, b = sets[i], sets[j]
+            common = len(np.intersect1d(a, b, assume_unique=True))
+            union = len(a) + len(b) - common
+            scores.append(common / union if union else 1.0)
+        out[lo:lo + len(scores)] = scores
+    return out
 
 
 def jaccard(a: str, b: str, ngram: int) -> float:
