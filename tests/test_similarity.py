@@ -245,7 +245,10 @@ def test_band_keys_do_not_depend_on_batching(monkeypatch: pytest.MonkeyPatch) ->
                                           band_keys(texts[5:], PARAMS)]), whole)
     monkeypatch.setattr(minhash, "_TEXTS_PER_BATCH", 4)
     monkeypatch.setattr(minhash, "_SHINGLES_PER_BLOCK", 7)  # texts spread over many blocks
-    assert np.array_equal(band_keys(texts, PARAMS), whole)
+    for threads in ("1", "3"):
+        monkeypatch.setenv("FTPREP_SIMILARITY_THREADS", threads)
+        assert minhash.threads() == int(threads)
+        assert np.array_equal(band_keys(texts, PARAMS), whole)
 
 
 def test_empty_texts_get_the_sentinel_and_no_pairs() -> None:

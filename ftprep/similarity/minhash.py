@@ -10,7 +10,9 @@ Each band's `rows` minima are packed two per uint64 and folded with splitmix64 i
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,7 +25,7 @@ from ftprep.similarity.shingling import Words, shingle_hashes
 # near duplicates of anything (exact duplicates of "" are `exact_key`'s business).
 EMPTY_KEY = (1 << 64) - 1
 _EMPTY = np.uint64(EMPTY_KEY)
-_TEXTS_PER_BATCH = 2048  # texts whose bytes, words and shingles are in memory at once
+_TEXTS_PER_BATCH = 512  # texts whose bytes, words and shingles are in memory (and cache) at once
 _SHINGLES_PER_BLOCK = 8192  # columns of the (permutation, shingle) block: a few hundred kB
 
 
@@ -62,10 +64,33 @@ def band_keys(texts: Sequence[str], params: MinHashParams) -> np.ndarray:
     words gets `EMPTY_KEY` in every band.
     """
     out = np.empty((len(texts), params.bands), dtype=np.uint64)
-    for start in range(0, len(texts), _TEXTS_PER_BATCH):
+
+    def fill(start: int) -> None:
         batch = texts[start:start + _TEXTS_PER_BATCH]
         out[start:start + len(batch)] = _batch_keys(batch, params)
+
+    starts = range(0, len(texts), _TEXTS_PER_BATCH)
+    workers = min(threads(), len(starts))
+    if workers <= 1:
+        for start in starts:
+            fill(start)
+    else:
+        with ThreadPoolExecutor(workers, thread_name_prefix="ftprep-minhash") as pool:
+            for _ in pool.map(fill, starts):  # re-raises a batch's exception
+                pass
     return out
+
+
+def threads() -> int:
+    """Threads for `band_keys`: $FTPREP_SIMILARITY_THREADS, else the usable cores, up to 4.
+
+    numpy releases the GIL inside its array loops, where most of the time goes, so batches
+    overlap on several cores; normalising each text in Python does not.
+    """
+    pinned = os.environ.get("FTPREP_SIMILARITY_THREADS", "")
+    if pinned.isdigit() and int(pinned) > 0:
+        return int(pinned)
+    return max(1, min(len(os.sched_getaffinity(0)), 4))
 
 
 def _batch_keys(texts: Sequence[str], params: MinHashParams) -> np.ndarray:
