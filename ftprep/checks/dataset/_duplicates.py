@@ -54,3 +54,4 @@ def first_with_key(keys: np.ndarray, skip: np.ndarray) -> np.ndarray:
     group = np.cumsum(new) - 1
     first[order] = order[new][group]
     return first
+
