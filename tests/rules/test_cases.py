@@ -1,7 +1,8 @@
 """One case file per rule (tests/rules/cases/FTnnn.toml), one parametrized harness.
 
 A case has `input` (JSONL text; `input_b64` for raw bytes; `file_name` to name the file, default
-data.jsonl; or a `files` table, name = text, to lint a folder of files), optional `options` (the rule's own),
+data.jsonl; or a `files` table, name = text, to lint a folder of files; `validation`, JSONL text
+linted as `--validation val.jsonl` beside the input), optional `options` (the rule's own),
 `settings` (run settings such as `model`), and `expect = ["2:31 FT205 the message", ...]` or
 `pass = true`. An expectation pins the finding's whole message: a rule whose wording or numbers
 drift fails its cases. Two optional keys, one entry per expectation in the same order, pin what
@@ -24,7 +25,13 @@ from typing import Any
 
 import pytest
 
+from ftprep.config import Settings
+from ftprep.lint.engine import Engine
+from ftprep.lint.selection import active_rules
+from ftprep.lint.setup import run_context
+from ftprep.readers.jsonl import resolve_sources
 from ftprep.registry import all_rules
+from ftprep.tokens.encoders import get_counter
 from tests.helpers import compact, lint_text, run_engine
 
 CASES_DIR = Path(__file__).parent / "cases"
@@ -48,6 +55,10 @@ def _input(case: dict[str, Any]) -> bytes:
 
 
 def _lint(tmp_path: Path, case: dict[str, Any], settings: dict[str, Any], shape_gate: bool) -> list[Any]:
+    if "validation" in case:  # `ftprep lint data.jsonl --validation val.jsonl`
+        (tmp_path / "val.jsonl").write_text(case["validation"], encoding="utf-8")
+        (tmp_path / "data.jsonl").write_bytes(_input(case))
+        return _run_with_validation(tmp_path / "data.jsonl", tmp_path / "val.jsonl", settings, shape_gate)
     if "files" in case:  # a directory run, for rules about which files are read
         folder = tmp_path / "input"
         folder.mkdir(exist_ok=True)
@@ -78,6 +89,17 @@ def test_case(code: str, case: dict[str, Any], tmp_path: Path) -> None:
         assert related == case["related"]
     if "severities" in case:
         assert [d.severity.label for d in diagnostics] == case["severities"]
+
+
+def _run_with_validation(path: Path, validation: Path, settings: dict[str, Any], shape_gate: bool) -> list[Any]:
+    config = Settings.model_validate(settings)
+    context = run_context(config)
+    engine = Engine(active_rules(config), context, get_counter(context.encoding, config.tokenizer),
+                    shape_gate=shape_gate)
+    held_out = resolve_sources([str(validation)])
+    for source in held_out:
+        source.validation = True
+    return list(engine.run(resolve_sources([str(path)]) + held_out))
 
 
 def _assert_well_placed(location: Any, tmp_path: Path) -> None:

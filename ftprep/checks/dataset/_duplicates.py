@@ -54,4 +54,3 @@ def first_with_key(keys: np.ndarray, skip: np.ndarray) -> np.ndarray:
     group = np.cumsum(new) - 1
     first[order] = order[new][group]
     return first
-
