@@ -69,18 +69,26 @@ def _band_pairs(column: np.ndarray, groups: np.ndarray | None) -> np.ndarray:
     if len(rows) < 2:
         return np.zeros(0, dtype=np.int64)
     key = column[rows]
+    same = key[1:] == key[:-1]
+    if not same.any():
+        return np.zeros(0, dtype=np.int64)
+    shared = np.zeros(len(key), dtype=bool)  # sorted positions in buckets of two or more
+    shared[1:] = same
+    shared[:-1] |= same
+    at = np.flatnonzero(shared)
+    rows, key = rows[at], key[at]  # from here on only those: equal keys are still adjacent
     starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
     sizes = np.diff(np.append(starts, len(rows)))
-    run = np.repeat(np.arange(len(starts)), sizes)  # each sorted position's bucket
+    run = np.repeat(np.arange(len(starts)), sizes)  # each position's bucket
     parts = []
     # Small buckets: every pair, as (position p, position p + d) inside one bucket.
-    small = (sizes >= 2) & (sizes <= BUCKET_CAP)
+    small = sizes <= BUCKET_CAP
     if small.any():
-        at = np.flatnonzero(small[run])
-        members, bucket = rows[at], run[at]
+        in_small = np.flatnonzero(small[run])
+        members, bucket = rows[in_small], run[in_small]
         for d in range(1, int(sizes[small].max())):
-            same = bucket[d:] == bucket[:-d]
-            parts.append((members[:-d][same], members[d:][same]))
+            apart_d = bucket[d:] == bucket[:-d]  # positions d apart in one bucket
+            parts.append((members[:-d][apart_d], members[d:][apart_d]))
     # Big buckets: each member with the first row of its bucket (of each other group).
     for big in np.flatnonzero(sizes > BUCKET_CAP).tolist():
         members = rows[starts[big]:starts[big] + sizes[big]]  # increasing

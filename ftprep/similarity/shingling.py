@@ -1,9 +1,10 @@
 """Word n-gram shingles as 64-bit hashes, computed for a whole batch of texts at once.
 
-A text is `near_normalize`d and cut into words at spaces. Each word is hashed from its bytes
-(8-byte little-endian blocks folded with splitmix64; words over 64 bytes, rare, with blake2b),
-consecutive word hashes are combined into shingle hashes, and nothing is a Python object per
-word: the batch is one byte buffer and every step is a numpy array operation.
+A text is `near_normalize`d and cut into words at spaces (each CJK ideograph or kana is a word
+of its own, see `normalization`). Each word is hashed from its bytes (8-byte little-endian
+blocks folded with splitmix64; words over 64 bytes, rare, with blake2b), consecutive word
+hashes are combined into shingle hashes, and nothing is a Python object per word: the batch is
+one byte buffer and every step is a numpy array operation.
 
 Shingle size: a text of W words uses n = min(ngram, max(1, (W + 1) // 10)) words per shingle.
 One substituted word removes up to n of the W - n + 1 shingles and adds as many, so
