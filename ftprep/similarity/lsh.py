@@ -42,41 +42,40 @@ def candidate_pairs(keys: np.ndarray, groups: np.ndarray | None = None) -> np.nd
     return np.stack([codes // n, codes % n], axis=1)
 
 
-def _sorted_rows(column: np.ndarray) -> np.ndarray:
-    """The non-empty rows ordered by key, rows of one key in increasing order."""
+def _shared_buckets(column: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows in buckets of two or more, ordered by key then row, and their keys.
+
+    Sorting (high key bits, row) packed into one uint64 is several times faster than an
+    argsort of the keys, and rows whose high bits match no other row's (nearly all) drop out
+    before any row's full key is looked at; the few left are sorted exactly by (key, row).
+    """
     rows = np.flatnonzero(column != _EMPTY)
     n_bits = max(1, int(len(column) - 1).bit_length())
-    if n_bits > 32:  # too few key bits left to pack: sort the keys themselves
-        return rows[np.argsort(column[rows], kind="stable")]
-    # Pack (high key bits, row) into one uint64 and sort that: several times faster than a
-    # stable argsort. Keys that agree in their high bits but differ below land in one run,
-    # possibly interleaved; that is checked on the full keys and sorted exactly if it happens.
     low = np.uint64((1 << n_bits) - 1)
     packed = (column[rows] & ~low) | rows.astype(np.uint64)
     packed.sort()
-    ordered = (packed & low).astype(np.int64)
-    full = column[ordered]
-    changed = full[1:] != full[:-1]
-    if np.any(changed & ((packed[1:] & ~low) == (packed[:-1] & ~low))):
-        return rows[np.argsort(column[rows], kind="stable")]
-    return ordered
+    high = packed & ~low
+    same = high[1:] == high[:-1]
+    shared = np.zeros(len(packed), dtype=bool)
+    shared[1:] = same
+    shared[:-1] |= same
+    rows = (packed[shared] & low).astype(np.int64)
+    key = column[rows]
+    order = np.lexsort((rows, key))
+    rows, key = rows[order], key[order]
+    same = key[1:] == key[:-1]
+    shared = np.zeros(len(key), dtype=bool)
+    shared[1:] = same
+    shared[:-1] |= same
+    return rows[shared], key[shared]
 
 
 def _band_pairs(column: np.ndarray, groups: np.ndarray | None) -> np.ndarray:
     """Pair codes i * n + j (i < j) of one band's buckets (see the module docstring)."""
     n = len(column)
-    rows = _sorted_rows(column)
-    if len(rows) < 2:
+    rows, key = _shared_buckets(column)
+    if not len(rows):
         return np.zeros(0, dtype=np.int64)
-    key = column[rows]
-    same = key[1:] == key[:-1]
-    if not same.any():
-        return np.zeros(0, dtype=np.int64)
-    shared = np.zeros(len(key), dtype=bool)  # sorted positions in buckets of two or more
-    shared[1:] = same
-    shared[:-1] |= same
-    at = np.flatnonzero(shared)
-    rows, key = rows[at], key[at]  # from here on only those: equal keys are still adjacent
     starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
     sizes = np.diff(np.append(starts, len(rows)))
     run = np.repeat(np.arange(len(starts)), sizes)  # each position's bucket
