@@ -34,7 +34,7 @@ import orjson
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_neardup import DATA, generate  # noqa: E402
+from bench_neardup import DATA, generate
 
 DATASET_RULES = ",".join(f"FT{code}" for code in range(303, 311))
 
