@@ -28,6 +28,7 @@ from ftprep.fix.run import FixOptions, fix_file
 from ftprep.lint.selection import active_rules
 from ftprep.model.diagnostics import Diagnostic, Location, Severity
 from ftprep.model.errors import FtprepError
+from ftprep.registry import find_rule
 from tests.helpers import CORPORA, run_engine
 from tests.test_cli import check_golden, run
 
@@ -288,6 +289,19 @@ def test_a_record_in_an_exact_and_a_near_cluster_is_dropped_by_either() -> None:
     assert dropped is not None and dropped.code == "FT303"
 
 
+def test_a_copy_of_a_dropped_copy_is_dropped_too() -> None:
+    """FT304 leaves exact copies to FT303: 5 near 4 and 7 exactly 5 are two clusters."""
+    duplicates = Duplicates("in.jsonl")
+    duplicates.add(_cluster("FT304", 4, 5))
+    duplicates.add(_cluster("FT303", 5, 7))
+    duplicates.written(4)
+    dropped = duplicates.dropped(5)
+    assert dropped is not None and dropped.kept == 4
+    duplicates.stands_for(5, dropped.kept)
+    dropped = duplicates.dropped(7)
+    assert dropped is not None and (dropped.code, dropped.kept) == ("FT303", 4)
+
+
 def test_collect_sorts_diagnostics_into_facts() -> None:
     rules = active_rules(Settings())
     error = Diagnostic("FT104", "missing-content", Severity.ERROR, "content is empty",
@@ -301,6 +315,91 @@ def test_collect_sorts_diagnostics_into_facts() -> None:
     assert 1 not in facts.problems  # a byte-order mark is repaired by writing, not an error
     assert facts.flagged == {4}
     assert facts.duplicates.dropped(5) is None
+
+
+# -- duplicates: end to end, as `ftprep lint` reports them --------------------------------------
+
+
+def test_exact_duplicates_reported_by_lint_are_dropped_after_the_first(tmp_path: Path) -> None:
+    source = write(tmp_path / "in.jsonl", SHORT, chat("Capital of Italy?", "Rome."),
+                   chat("what is the capital of  France?", "paris is the capital of france."))
+    code, err, out, rejected = fix(tmp_path, source)
+    assert code == 0 and out is not None
+    assert out.splitlines() == source.read_bytes().splitlines()[:2]
+    assert [(r["line"], r["reason"]) for r in rejected] == [(3, "duplicate")]
+    assert rejected[0]["problems"][0]["code"] == "FT303"
+    assert rejected[0]["problems"][0]["message"].startswith("repeats line 1; FT303 reported: ")
+    assert "duplicates of a record written before them" in err
+    (tmp_path / "keep").mkdir()
+    _code, _err, kept, rejected = fix(tmp_path / "keep", source, "--keep-duplicates", "all")
+    assert kept == source.read_bytes() and rejected == []
+
+
+def test_when_the_first_copy_has_an_error_the_next_is_kept(tmp_path: Path) -> None:
+    broken = chat("What is the capital of France?", "Paris is the capital of France.", weight=2)
+    broken["messages"][1]["weight"] = 2
+    del broken["weight"]
+    source = write(tmp_path / "in.jsonl", broken, SHORT, SHORT)
+    _code, _err, out, rejected = fix(tmp_path, source)
+    assert out is not None and out.splitlines() == [orjson.dumps(SHORT)]
+    assert [(r["line"], r["reason"]) for r in rejected] == [(1, "error"), (3, "duplicate")]
+
+
+def test_a_repair_that_makes_a_copy_drops_it_so_fixing_is_idempotent(tmp_path: Path) -> None:
+    """Lint sees `developer` and `system` versions of one example as two; once repaired they
+    are one, and the later is dropped now rather than by the next run."""
+    system = {"messages": [{"role": "system", "content": "Be brief."}, *SHORT["messages"]]}
+    developer = {"messages": [{"role": "developer", "content": "Be brief."}, *SHORT["messages"]]}
+    source = write(tmp_path / "in.jsonl", system, chat("Capital of Italy?", "Rome."), developer)
+    _code, _err, out, rejected = fix(tmp_path, source)
+    assert out is not None and len(out.splitlines()) == 2
+    assert [(r["line"], r["problems"][0]["message"]) for r in rejected] == [
+        (3, "repeats line 1 once repaired")]
+    first = tmp_path / "first.jsonl"
+    first.write_bytes(out)
+    (tmp_path / "again").mkdir()
+    _code, _err, again, rejected = fix(tmp_path / "again", first)
+    assert again == out and rejected == []
+
+
+@pytest.mark.skipif(find_rule("FT304") is None, reason="FT304 is not in this tree")
+def test_near_duplicates_are_dropped_only_with_unsafe_fixes(tmp_path: Path) -> None:
+    base = "Summarise the meeting notes about the Q3 budget review and list the action items"
+    source = write(tmp_path / "in.jsonl", chat(base + ".", "Done: three action items."),
+                   chat("Draft a reply declining the invitation to the launch.", "Sure."),
+                   chat(base + "!", "Done: three action items."))
+    _code, err, out, rejected = fix(tmp_path, source)
+    assert out == source.read_bytes() and rejected == []
+    assert "1 more fix available with --unsafe-fixes (FT304)" in err
+    (tmp_path / "unsafe").mkdir()
+    _code, _err, out, rejected = fix(tmp_path / "unsafe", source, "--unsafe-fixes")
+    assert out is not None and len(out.splitlines()) == 2
+    assert [(r["line"], r["problems"][0]["code"]) for r in rejected] == [(3, "FT304")]
+
+
+@pytest.mark.skipif(find_rule("FT304") is None, reason="FT304 is not in this tree")
+def test_a_repair_that_makes_a_near_copy_is_caught_by_a_second_round(tmp_path: Path) -> None:
+    """A legacy call converted to tools (unsafe) becomes a near copy of a tools example: lint
+    saw two different examples, so the first round's output is linted again for FT304."""
+    source = tmp_path / "in.jsonl"
+    legacy = {"messages": [
+        {"role": "user", "content": "Paris Paris Paris"},
+        {"role": "assistant", "content": None,
+         "function_call": {"name": "get_weather", "arguments": ARGS}},
+        {"role": "function", "name": "get_weather", "content": "sunny"},
+        {"role": "assistant", "content": "It is sunny."},
+    ], "functions": [TOOLS[0]["function"]]}
+    write(source, SHORT, legacy, _tool_record(ARGS, "Paris Paris"))
+    _code, err, out, rejected = fix(tmp_path, source, "--unsafe-fixes")
+    assert out is not None and len(out.splitlines()) == 2
+    assert [(r["path"], r["line"], r["problems"][0]["code"], r["problems"][0]["message"])
+            for r in rejected] == [(str(source), 3, "FT304", "repeats line 2 once repaired")]
+    assert "3  FT118 legacy-functions" in err
+    first = tmp_path / "first.jsonl"
+    first.write_bytes(out)
+    (tmp_path / "again").mkdir()
+    _code, _err, again, rejected = fix(tmp_path / "again", first, "--unsafe-fixes")
+    assert again == out and rejected == []
 
 
 # -- in place (pre-commit) ----------------------------------------------------------------------
@@ -426,11 +525,18 @@ def test_library_refuses_stdin() -> None:
 
 @pytest.mark.skipif(not DRONE.is_file(), reason="the shared corpora are not available")
 def test_the_cookbook_drone_file_fixes_87_of_87(tmp_path: Path) -> None:
+    """87 in: every double-encoded example repaired; lines 17 and 19 are byte-identical, so the
+    second is dropped as FT303's copy (kept with --keep-duplicates exact: 87 of 87)."""
     code, err, out, rejected = fix(tmp_path, DRONE)
     assert code == 0 and out is not None
-    assert len(out.splitlines()) == 87 and rejected == []
+    assert len(out.splitlines()) == 86
+    assert [(r["line"], r["reason"], r["problems"][0]["code"]) for r in rejected] == [
+        (19, "duplicate", "FT303")]
     assert "6  FT114 double-encoded-arguments (decode the arguments once)" in err
     assert lint_errors(tmp_path / "out.jsonl") == []
+    (tmp_path / "keep").mkdir()
+    _code, _err, kept, rejected = fix(tmp_path / "keep", DRONE, "--keep-duplicates", "exact")
+    assert kept is not None and len(kept.splitlines()) == 87 and rejected == []
 
 
 # -- properties -------------------------------------------------------------------------------

@@ -15,10 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from ftprep.model.diagnostics import Diagnostic
+from ftprep.model.views import View, view_text
+from ftprep.similarity import exact_key
 
-DUPLICATE_RULES = {"FT303": "exact", "FT304": "near"}
+EXACT, NEAR = "FT303", "FT304"
+DUPLICATE_RULES = {EXACT: "exact", NEAR: "near"}
 KINDS = tuple(DUPLICATE_RULES.values())
 
 
@@ -89,5 +93,39 @@ class Duplicates:
 
     def written(self, line: int) -> None:
         """The record at `line` was written: it is the member its clusters keep."""
+        self.stands_for(line, line)
+
+    def stands_for(self, line: int, kept: int) -> None:
+        """The record at `line` is in the output as the record at `kept` (itself, when written;
+        the record it repeats, when dropped as a copy): its clusters are kept by `kept`."""
         for cluster in self._of_line.get(line, ()):
-            self._kept.setdefault(cluster, line)
+            self._kept.setdefault(cluster, kept)
+
+
+class WrittenKeys:
+    """FT303's key of every record written, to drop a record a repair made a copy of another.
+
+    The lint run saw the records before their repairs: `developer` and `system` versions of one
+    example are two examples to it and one after the repair, so without this the next `fix`
+    would drop one of them, and fixing would not be idempotent. The key is FT303's own (the
+    configured text, normalised: `ftprep.model.views`, `ftprep.similarity.exact_key`); records
+    with no text to compare are never copies, as for the rule.
+    """
+
+    def __init__(self, view: View) -> None:
+        self.view = view
+        self._empty = {exact_key(""), exact_key(view_text({}, view))}
+        self._first: dict[int, int] = {}  # key -> line of the record written with it
+
+    def key(self, data: dict[str, Any]) -> int | None:
+        key = exact_key(view_text(data, self.view))
+        return None if key in self._empty else key
+
+    def copy_of(self, key: int | None, line: int) -> int | None:
+        """The line of the record written before with this key, if any."""
+        first = self._first.get(key) if key is not None else None
+        return first if first is not None and first != line else None
+
+    def written(self, key: int | None, line: int) -> None:
+        if key is not None:
+            self._first.setdefault(key, line)

@@ -12,12 +12,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ftprep.fix.duplicates import DUPLICATE_RULES, Duplicates, dropped_codes, members
+from ftprep.fix.duplicates import (
+    DUPLICATE_RULES,
+    EXACT,
+    Duplicates,
+    WrittenKeys,
+    dropped_codes,
+    members,
+)
 from ftprep.fix.repairs import FILE_REPAIRS, Repair
 from ftprep.lint.selection import ActiveRule
 from ftprep.model.diagnostics import Diagnostic, FixSafety, Severity
 from ftprep.model.record import RecordFormat
 from ftprep.model.sources import FileStats
+from ftprep.model.views import View
 from ftprep.registry import Scope
 
 OVER_LIMIT = "FT201"  # example-too-long: written or rejected as `--over-limit` says
@@ -47,6 +55,7 @@ class LintFacts:
     problems: dict[int, list[Problem]] = field(default_factory=dict)
     flagged: set[int] = field(default_factory=set)  # lines a chosen repair's rule reported
     duplicates: Duplicates = field(default_factory=lambda: Duplicates(""))
+    written_keys: WrittenKeys | None = None  # when a repair may make a record a copy
     majority: str | None = None  # the file's majority format, when FT123 reports an error
     notes: list[Diagnostic] = field(default_factory=list)  # dataset errors fix cannot repair
     unsafe_available: Counter[str] = field(default_factory=Counter)  # code -> findings
@@ -97,6 +106,9 @@ def collect(
                 problem = Problem(code, diagnostic.location.pointer, diagnostic.message,
                                   scope is Scope.RECORD)
                 facts.problems.setdefault(line, []).append(problem)
+    exact = next((a for a in rules if a.code == EXACT), None)
+    if facts.flagged and exact is not None and EXACT in drop:
+        facts.written_keys = WrittenKeys(View(getattr(exact.options, "text", View.EXAMPLE)))
     return facts
 
 

@@ -1,12 +1,13 @@
-"""`fix`: lint the input (pass 1), then stream it again and write the cleaned file (pass 2).
+"""`fix`: lint the input (pass 1), then stream it again and write the cleaned file (pass 2,
+`ftprep.fix.records`).
 
-Pass 2 decides each line from what the lint run said about it (`LintFacts`): a line no rule
-with a chosen repair reported is written as it was read (minus a byte-order mark and CR), a
-reported one is repaired and checked again, and a record still with errors, over the token
-limit, in the wrong format or repeating one already written goes to the rejects file with its
-line and why. Records in = written + rejected, always. The output is clean JSON Lines (UTF-8, LF,
-no blank lines), written atomically; the same input gives byte-identical files, and fixing a
-fixed file changes nothing.
+Records in = written + rejected, always. The output is clean JSON Lines (UTF-8, LF, no blank
+lines), written atomically; the same input gives byte-identical files, and fixing a fixed file
+changes nothing. For that last promise the dataset rules' verdicts must hold for what is
+written, not only for what was read: exact copies a repair makes are caught as they are written
+(`WrittenKeys`); near copies (dropped only with --unsafe-fixes) need the near-duplicate rule
+itself, so when a repair changed the text it compares, a second round lints the first round's
+output for those rules alone and drops what they find, as ruff re-lints after fixing.
 
 In place (`--in-place`, the pre-commit hook), only safe repairs apply and no record is ever
 dropped: records with problems no repair fixes are kept as they are and counted, and the file is
@@ -15,58 +16,35 @@ rewritten only when something changed.
 
 from __future__ import annotations
 
-import json
 import os
-import re
+import shutil
 import sys
-from contextlib import nullcontext
-from dataclasses import dataclass, field
+import tempfile
+from array import array
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import IO, Any
 
-import orjson
-
-from ftprep.config import Settings
-from ftprep.fix.facts import MIXED_FORMATS, OVER_LIMIT, LintFacts, Problem, collect
+from ftprep.config import Settings, with_overrides
+from ftprep.fix.duplicates import DUPLICATE_RULES, NEAR
+from ftprep.fix.facts import LintFacts, collect
 from ftprep.fix.recheck import Rechecker
-from ftprep.fix.repairs import Repair, choose, repair_record
+from ftprep.fix.records import FixOptions, Pass, run_pass
+from ftprep.fix.repairs import Repair, choose
 from ftprep.fix.summary import FixSummary
 from ftprep.lint.run import lint_job
 from ftprep.lint.selection import active_rules
-from ftprep.model.diagnostics import Location
 from ftprep.model.errors import FtprepError
-from ftprep.model.record import RecordFormat, detect_format
-from ftprep.model.sources import FileStats, Source
-from ftprep.parsing import BOM, parse_line
+from ftprep.model.sources import Source
+from ftprep.model.views import View
 from ftprep.readers._encoding import binary_kind
 from ftprep.readers._open import STDIN, open_input
 from ftprep.readers._values import document_kind
-from ftprep.readers.jsonl import other_format, read_lines, text_kind
+from ftprep.readers.jsonl import other_format, text_kind
 from ftprep.writers import atomic_bytes
 
-
-@dataclass(frozen=True)
-class FixOptions:
-    """What the user chose: which repairs, which duplicates to keep, what to do over the limit."""
-
-    unsafe: bool = False
-    keep_duplicates: frozenset[str] = frozenset()  # "exact", "near"
-    over_limit: str = "drop"  # or "keep"
-    in_place: bool = False
-
-
-@dataclass
-class _Run:
-    """One input's pass 2: its facts, the re-checker, and where records go."""
-
-    facts: LintFacts
-    rechecker: Rechecker
-    repairs: list[Repair]
-    options: FixOptions
-    summary: FixSummary
-    out: IO[bytes]
-    rejects: IO[bytes] | None
-    stats: FileStats = field(default_factory=lambda: FileStats(""))
+__all__ = ["FixOptions", "check_input", "fix_file", "fix_in_place"]
 
 
 def check_input(path: str, in_place: bool = False) -> None:
@@ -111,17 +89,24 @@ def fix_file(
                          str(rejects) if rejects is not None else None)
     facts, rechecker, repairs = _lint(settings, path, options)
     summary.unsafe_available, summary.notes = facts.unsafe_available, facts.notes
-    with _maybe_atomic(rejects) as rejects_stream:
-        if output == STDIN:
-            _pass2(_Run(facts, rechecker, repairs, options, summary, _stdout(), rejects_stream))
+    run = Pass(facts, rechecker, repairs, options, summary, sys.stdout.buffer, None)
+    near = _near_view(settings, facts)
+    with _maybe_atomic(rejects) as rejects_stream, _output(output, summary) as out:
+        run.out, run.rejects = out, rejects_stream
+        if near is None:
+            run_pass(run)
             return summary
-        try:
-            with atomic_bytes(Path(output)) as stream:
-                _pass2(_Run(facts, rechecker, repairs, options, summary, stream, rejects_stream))
-                if not summary.written:
-                    raise _Abandon  # an empty training file is never a result
-        except _Abandon:
-            pass
+        folder = Path(output).resolve().parent if output != STDIN else None
+        with tempfile.TemporaryDirectory(prefix=".ftprep-fix.", dir=folder) as scratch:
+            first = Path(scratch) / "round-1.jsonl"
+            with open(first, "wb") as stream:
+                run.out, run.written_lines, run.near = stream, array("q"), near
+                run_pass(run)
+            if run.near_changed and summary.written:
+                _second_round(settings, str(first), run, out)
+            else:
+                with open(first, "rb") as stream:
+                    shutil.copyfileobj(stream, out, 1 << 20)
     return summary
 
 
@@ -139,7 +124,7 @@ def fix_in_place(settings: Settings, path: str) -> FixSummary:
     summary.notes = facts.notes
     try:
         with atomic_bytes(Path(path)) as stream:
-            _pass2(_Run(facts, rechecker, repairs, options, summary, stream, None))
+            run_pass(Pass(facts, rechecker, repairs, options, summary, stream, None))
             if not summary.changed:
                 raise _Abandon  # the file stays as it was, byte for byte, mtime included
     except _Abandon:
@@ -155,8 +140,20 @@ def _maybe_atomic(path: Path | None) -> Any:
     return atomic_bytes(path) if path is not None else nullcontext()
 
 
-def _stdout() -> IO[bytes]:
-    return sys.stdout.buffer
+@contextmanager
+def _output(output: str, summary: FixSummary) -> Iterator[IO[bytes]]:
+    """stdout, or `output` written atomically and abandoned when no record was written (an
+    empty training file is never a result)."""
+    if output == STDIN:
+        yield sys.stdout.buffer
+        return
+    try:
+        with atomic_bytes(Path(output)) as stream:
+            yield stream
+            if not summary.written:
+                raise _Abandon
+    except _Abandon:
+        pass
 
 
 # -- pass 1 -----------------------------------------------------------------------------------
@@ -188,129 +185,34 @@ def _lint(
     return facts, Rechecker(job.engine, rules), repairs
 
 
-# -- pass 2 -----------------------------------------------------------------------------------
+# -- the second round ----------------------------------------------------------------------
 
 
-def _pass2(run: _Run) -> None:
-    facts = run.facts
-    run.stats = FileStats(facts.path)
-    for raw in read_lines(Source(facts.path), run.stats):
-        data = raw.data
-        if raw.crlf:
-            run.summary.changes["FT003"] += 1
-        if data.startswith(BOM):
-            data = data[len(BOM):]
-            run.summary.changes["FT002"] += 1
-        if not data or data.isspace():
-            run.summary.changes["FT004"] += 1
-            continue
-        run.summary.records += 1
-        _line(run, raw.line, raw.offset, data)
-    expected = facts.stats
-    if expected is not None and (run.stats.lines, run.stats.bytes) != (expected.lines, expected.bytes):
-        raise FtprepError(f"{facts.path}: the file changed while fix was reading it; nothing was written")
+def _near_view(settings: Settings, facts: LintFacts) -> View | None:
+    """FT304's text when near copies are dropped and a repair may apply; None otherwise."""
+    if NEAR not in facts.duplicates.drop or not facts.flagged:
+        return None
+    active = next((a for a in active_rules(settings) if a.code == NEAR), None)
+    return View(getattr(active.options, "text", View.EXAMPLE)) if active is not None else None
 
 
-def _line(run: _Run, line: int, offset: int, data: bytes) -> None:
-    facts, summary = run.facts, run.summary
-    value, error = parse_line(data)
-    problems = facts.problems.get(line, [])
-    if error is not None or type(value) is not dict:
-        message = error.message if error is not None else "line is not a JSON object"
-        found = problems or [Problem("FT005" if error else "FT006", "", message, record=False)]
-        _refuse(run, line, "error", found, None, data)
-        return
-    changes: list[str] = []
-    written = data
-    if line in facts.flagged:
-        repaired, made = repair_record(value, run.repairs)
-        if made:
-            location = Location(facts.path, line, 1, offset)
-            rechecked = run.rechecker.problems(repaired, location)
-            before = {p.code for p in problems if p.record}
-            new = sorted({p.code for p in rechecked if p.code != OVER_LIMIT} - before)
-            if new:  # a repair never makes a record worse: keep it as it was
-                summary.reverted.update(new)
-            else:
-                problems = [p for p in problems if not p.record] + rechecked
-                changes = [change.code for change in made]
-                written = dump_like(data, repaired)
-    errors = [p for p in problems if p.code != OVER_LIMIT]
-    over = [p for p in problems if p.code == OVER_LIMIT]
-    reason, found = _verdict(run, line, value, errors, over)
-    if reason is not None:
-        if run.options.in_place:
-            summary.keep(reason, [p.code for p in found])
-        else:
-            line_level = any(not p.record for p in found)  # duplicate keys: show the bytes
-            _refuse(run, line, reason, found, None if line_level else value, data)
-            return
-    run.out.write(written + b"\n")
-    facts.duplicates.written(line)
-    summary.written += 1
-    if changes:
-        summary.repaired += 1
-        summary.changes.update(changes)
+def _second_round(settings: Settings, first: str, run: Pass, out: IO[bytes]) -> None:
+    """Lint the first round's output for the duplicate rules alone and drop what they find.
 
-
-# The separators after a line's first key: `{"messages": [` (Python's json module, and most
-# files) or `{"messages":[` (orjson, JavaScript).
-_FIRST_KEY = re.compile(rb'\{\s*"(?:[^"\\]|\\.)*"\s*:( ?)')
-
-
-def dump_like(line: bytes, value: dict[str, Any]) -> bytes:
-    """A repaired record in the style of the line it came from, so a diff shows the repair.
-
-    Lines written by Python's json module (spaced separators, and ASCII escapes when the line
-    has no raw non-ASCII byte but has escapes) are written that way; others compactly, as
-    `convert` writes. Either way the JSON value is the same.
+    Only duplicates are looked for: every other verdict already holds for the written records
+    (they were checked after their repairs), and the rules the user ignores for the input stay
+    ignored, since only the rules dropped for it are selected.
     """
-    match = _FIRST_KEY.match(line)
-    if match is None or not match.group(1):
-        return orjson.dumps(value)
-    escaped = line.isascii() and b"\\u" in line
-    return json.dumps(value, ensure_ascii=escaped).encode()
-
-
-def _verdict(
-    run: _Run, line: int, value: dict[str, Any], errors: list[Problem], over: list[Problem]
-) -> tuple[str | None, list[Problem]]:
-    """Why the record is not written (None: it is), and the findings that say so."""
-    if errors:
-        return "error", errors
-    if over and run.options.over_limit == "drop":
-        return "over-limit", over
-    majority = run.facts.majority
-    fmt = detect_format(value).value if majority is not None else None
-    if fmt is not None and fmt not in (majority, RecordFormat.UNKNOWN.value):
-        message = f"a {fmt} record in a file of {majority} records"
-        return "mixed-format", [Problem(MIXED_FORMATS, "", message)]
-    dropped = run.facts.duplicates.dropped(line)
-    if dropped is not None:
-        message = f"repeats line {dropped.kept} ({dropped.message})"
-        return "duplicate", [Problem(dropped.code, "", message)]
-    return None, []
-
-
-def _refuse(
-    run: _Run, line: int, reason: str, problems: list[Problem], value: dict[str, Any] | None,
-    data: bytes,
-) -> None:
-    """Reject a record (or, in place, keep it as it is and count it)."""
-    if run.options.in_place:
-        run.out.write(data + b"\n")
-        run.summary.written += 1
-        run.summary.keep(reason, [p.code for p in problems])
-        return
-    run.summary.reject(reason, [p.code for p in problems])
-    if run.rejects is None:
-        return
-    document: dict[str, Any] = {
-        "path": run.facts.path, "line": line, "reason": reason,
-        "problems": [p.as_json() for p in problems],
-    }
-    if value is not None:
-        document["record"] = value
-    else:
-        document["text"] = data.decode("utf-8", errors="replace")
-    run.rejects.write(orjson.dumps(document) + b"\n")
+    codes = tuple(sorted(run.facts.duplicates.drop & DUPLICATE_RULES.keys()))
+    narrowed = with_overrides(settings, select=codes, extend_select=(), ignore=(),
+                              per_file_ignores={})
+    facts, rechecker, repairs = _lint(narrowed, first, run.options)
+    second = FixSummary(first, run.summary.output)
+    assert run.written_lines is not None
+    origin = (run.facts.path, run.written_lines)
+    run_pass(Pass(facts, rechecker, repairs, run.options, second, out, run.rejects,
+                  origin=origin))
+    summary = run.summary
+    summary.written = second.written
+    summary.rejected.update(second.rejected)
+    summary.rejected_codes.update(second.rejected_codes)
