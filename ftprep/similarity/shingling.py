@@ -158,15 +158,26 @@ def pair_jaccard(texts: Sequence[str], pairs: np.ndarray, ngram: int) -> np.ndar
         rows, inverse = np.unique(pairs[lo:lo + _PAIRS_PER_BLOCK], return_inverse=True)
         hashes, bounds = shingle_hashes(Words([texts[r] for r in rows.tolist()]), ngram)
         cuts = bounds.tolist()
-        sets = [np.unique(hashes[cuts[k]:cuts[k + 1]]) for k in range(len(rows))]
+        sets = [_distinct(hashes[cuts[k]:cuts[k + 1]]) for k in range(len(rows))]
         scores = []
         for i, j in inverse.reshape(-1, 2).tolist():
             a, b = sets[i], sets[j]
-            common = len(np.intersect1d(a, b, assume_unique=True))
+            both = np.concatenate((a, b))
+            both.sort()
+            common = int(np.count_nonzero(both[1:] == both[:-1]))
             union = len(a) + len(b) - common
             scores.append(common / union if union else 1.0)
         out[lo:lo + len(scores)] = scores
     return out
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values (np.unique, without its per-call overhead on small arrays)."""
+    values = np.sort(values)
+    keep = np.empty(len(values), dtype=bool)
+    keep[:1] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
 
 
 def jaccard(a: str, b: str, ngram: int) -> float:
