@@ -1,9 +1,11 @@
 """Which examples must stay on one side: exact duplicates, and verified near-duplicates.
 
 Exact duplicates share a key. Near-duplicate candidates come from the MinHash band keys of one
-representative per exact key (LSH), and each candidate pair is verified on the texts themselves
-(re-read by offset, as lint's FT3xx rules do): only pairs whose shingle Jaccard similarity
-reaches the threshold join a cluster, so a band collision never ties unrelated examples.
+representative per exact key (LSH); as for FT304, candidates sharing too few bands to be at the
+threshold are dropped (`plausible`: a pair at 0.8 is lost with probability 0.0026), and the rest
+are verified on the texts themselves, re-read by offset: only pairs whose shingle Jaccard
+similarity reaches the threshold join a cluster, so a band collision never ties unrelated
+examples.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ftprep.model.errors import FtprepError
 from ftprep.model.views import View
 from ftprep.readers.reread import reread
 from ftprep.split.scan import Scan, record_text
@@ -54,23 +57,24 @@ def group(scan: Scan, view: View, near: MinHashParams | None) -> Groups:
     return Groups(cluster_of_key[inverse], cluster_keys, exact_duplicates, len(pairs))
 
 
-def _verified(
-    scan: Scan, first: np.ndarray, view: View, near: MinHashParams
-) -> np.ndarray:
+def _verified(scan: Scan, first: np.ndarray, view: View, near: MinHashParams) -> np.ndarray:
     """Candidate pairs of exact keys (indices into the unique keys) that really are similar."""
-    from ftprep.similarity import candidate_pairs, jaccard
+    from ftprep.checks.dataset._near import plausible
+    from ftprep.similarity import candidate_pairs, pair_jaccard
 
     assert scan.bands is not None
-    candidates = candidate_pairs(scan.bands[first])
+    bands = scan.bands[first]
+    candidates = candidate_pairs(bands)
+    candidates = candidates[plausible(candidates, bands, near, near.threshold)]
     if not len(candidates):
         return np.zeros((0, 2), dtype=np.int64)
-    wanted = np.unique(candidates)
-    offset_of = scan.offsets[first[wanted]]
-    texts = {offset: record_text(data, view) for offset, data in reread(scan.path, set(offset_of.tolist()))}
-    text_of = dict(zip(wanted.tolist(), (texts.get(o) for o in offset_of.tolist()), strict=True))
-    keep = [
-        (a, b) for a, b in candidates.tolist()
-        if (ta := text_of[a]) is not None and (tb := text_of[b]) is not None
-        and jaccard(ta, tb, near.ngram) >= near.threshold
-    ]
-    return np.asarray(keep, dtype=np.int64).reshape(-1, 2)
+    wanted, slots = np.unique(candidates, return_inverse=True)
+    offsets = scan.offsets[first[wanted]].tolist()
+    found = {offset: record_text(data, view) for offset, data in reread(scan.path, set(offsets))}
+    if len(found) < len(set(offsets)):  # pass 2 reports the change; nothing is written
+        raise FtprepError(f"{scan.path}: the file changed while it was being split; nothing "
+                          "was written", "split it again once nothing else writes to it")
+    texts = [found[offset] for offset in offsets]
+    similarity = pair_jaccard(texts, slots.reshape(-1, 2), near.ngram)
+    verified: np.ndarray = candidates[similarity >= near.threshold]
+    return verified

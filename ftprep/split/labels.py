@@ -1,32 +1,21 @@
 """Class labels for a stratified split: one class per label however it is spelled.
 
-`" Positive"`, `"positive."` and `"Positive"` are one class (FT307 reports such variants), so
-a split stratifies by the normalised label and shows the spelling most records use.
+`" Positive"`, `"positive."` and `"Positive"` are one class (`canonical`, as FT307 groups such
+variants), so a split stratifies by the canonical label and shows the spelling most use.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-# Auto-detection, as FT306 label-imbalance judges it by default: 2 to MAX_CLASSES classes ...
-MAX_CLASSES = 20
-# ... with at least this many examples per class on average (so 20 short distinct answers to
-# 20 questions are a QA set, not 20 classes of one example each) ...
-MIN_PER_CLASS = 3
-# ... and this share of the examples labelled (a short final answer).
-COVERAGE = 0.95
+from ftprep.checks.dataset._labels import COVERAGE, MIN_PER_CLASS, LabelOptions, canonical
 
-
-def normalise_label(label: str) -> str:
-    """Strip, casefold and drop trailing punctuation: `" Positive."` -> `"positive"`."""
-    text = label.strip().casefold()
-    end = len(text)
-    while end and unicodedata.category(text[end - 1]).startswith("P"):
-        end -= 1
-    trimmed = text[:end].rstrip()
-    return trimmed or text  # a label that is only punctuation ("?") keeps it
+# Auto-detection judges as FT306 label-imbalance does by default: 2 to MAX_CLASSES classes with
+# MIN_PER_CLASS examples each on average (so 20 short distinct answers to 20 questions are a QA
+# set, not 20 classes of one example each), and COVERAGE of the examples labelled.
+MAX_CLASSES = LabelOptions().max_classes
+__all__ = ["COVERAGE", "MAX_CLASSES", "MIN_PER_CLASS", "LabelTable", "classification_like"]
 
 
 @dataclass
@@ -37,7 +26,7 @@ class LabelTable:
     spellings: list[Counter[str]] = field(default_factory=list)
 
     def add(self, label: str) -> int:
-        key = normalise_label(label)
+        key = canonical(label)
         index = self.ids.get(key)
         if index is None:
             index = self.ids[key] = len(self.spellings)

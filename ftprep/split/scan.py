@@ -18,8 +18,9 @@ import orjson
 
 from ftprep.checks.dataset._fingerprint import label_of
 from ftprep.model.errors import FtprepError
+from ftprep.model.record import PREFERENCE_KEYS
 from ftprep.model.sources import FileStats, Source
-from ftprep.model.views import View, turns, view_text
+from ftprep.model.views import View, view_text
 from ftprep.parsing import BOM, parse_line
 from ftprep.readers._open import open_input
 from ftprep.readers._values import document_kind
@@ -83,9 +84,11 @@ class Scan:
 
 
 def record_text(data: dict[str, Any], view: View) -> str:
-    """The text that decides duplicates: the view, or the whole record sorted when the record
-    is of no known format (a `{"text": ...}` row has no turns, and must not equal every other)."""
-    if any(text for _role, text in turns(data)):
+    """The text that decides duplicates: the view of a chat, preference or prompt/completion
+    record; a record of no such format is compared whole (sorted keys), since a `{"text": ...}`
+    row has no turns and must not equal every other row."""
+    if type(data.get("messages")) is list or type(data.get("prompt")) is str or \
+            type(data.get("completion")) is str or any(key in data for key in PREFERENCE_KEYS):
         return view_text(data, view)
     return orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode()
 
