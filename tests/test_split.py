@@ -456,3 +456,12 @@ def test_a_damaged_compressed_file_is_refused(tmp_path: Path) -> None:
     code, _out, err = run("split", str(path))
     assert code == 2 and "gzip data is truncated" in err and "nothing was written" in err
     assert not (tmp_path / "d.train.jsonl").exists()
+
+
+def test_outputs_that_cannot_be_written_are_refused_without_a_traceback(tmp_path: Path) -> None:
+    path = write(tmp_path / "d.jsonl", sentiment(20, random.Random(13)))
+    code, _out, err = run("split", str(path), "-o", str(tmp_path / "missing" / "t.jsonl"))
+    assert code == 2 and f"t.jsonl: cannot write (no such directory: {tmp_path / 'missing'})" in err
+    code, _out, err = run("split", str(path), "--validation-output", "/proc/v.jsonl")
+    assert code == 2 and "/proc/v.jsonl: cannot write (" in err and "Traceback" not in err
+    assert not (tmp_path / "d.train.jsonl").exists()

@@ -93,6 +93,9 @@ def check_paths(request: SplitRequest) -> None:
                               "write the split to other files")
     if train == validation:
         raise FtprepError(f"the training and validation outputs are the same file ({train})")
+    for out in (request.train, request.validation):  # before a long first pass, not after it
+        if not out.resolve().parent.is_dir():
+            raise FtprepError(f"{out}: cannot write (no such directory: {out.parent})")
 
 
 def _explicit(request: SplitRequest) -> bool:

@@ -22,7 +22,17 @@ from ftprep.writers import atomic_bytes
 
 def write_sides(scan: Scan, validation: np.ndarray, train_path: Path, validation_path: Path) -> None:
     """Write example i to `validation_path` when `validation[i]`, else to `train_path`."""
-    sides = validation.tolist()
+    try:
+        _write(scan, validation.tolist(), train_path, validation_path)
+    except OSError as error:  # the temporary file's name holds its output's name
+        name = str(error.filename or "")
+        where = next((str(p) for p in (train_path, validation_path) if p.name in name),
+                     f"{train_path} or {validation_path}")
+        raise FtprepError(f"{where}: cannot write ({error.strerror or error}); nothing was "
+                          "written") from None
+
+
+def _write(scan: Scan, sides: list[bool], train_path: Path, validation_path: Path) -> None:
     skipped = scan.skipped_lines
     stats = FileStats(scan.path)
     checksum = 0
