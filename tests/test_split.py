@@ -354,6 +354,9 @@ def test_a_label_field_stratifies_and_must_be_on_every_example(tmp_path: Path) -
     assert "hint: give every example a label, or split with --no-stratify" in err
     code, err, _train, _held = split_lines(tmp_path / "d.jsonl", "--label-field", "meta/label")
     assert code == 2 and "'meta/label' is not a JSON pointer (try /meta/label)" in err
+    code, err, _train, _held = split_lines(tmp_path / "d.jsonl", "--label-field", "/meta/label",
+                                           "--no-stratify")
+    assert code == 2 and "--label-field stratifies by that field; --no-stratify says not to" in err
 
 
 def test_free_text_answers_are_split_without_strata(tmp_path: Path) -> None:
@@ -386,6 +389,7 @@ def test_lines_that_are_not_examples_are_counted_and_written_nowhere(tmp_path: P
     code, err, train, held = split_lines(write(tmp_path / "d.jsonl", lines, b"\r\n"))
     assert code == 0, err
     assert len(train) + len(held) == 30
+    assert "d.jsonl: 30 examples of 34 lines, seed 0" in err
     assert not any(line.startswith(b"\xef") or line.endswith(b"\r") for line in train + held)
     assert ("skipped     4 lines, in neither file: 2 blank (lines 4, 7), 1 not valid JSON (line 6), "
             "1 not a JSON object (line 5)") in err

@@ -62,6 +62,8 @@ def split(
     Lines are copied as read, without BOM or CR; blank lines and lines that are not JSON objects
     go to neither file and are counted. IN must be a file (it is read twice), not stdin.
     """
+    if stratify is False and label_field is not None:
+        raise click.UsageError("--label-field stratifies by that field; --no-stratify says not to")
     default_train, default_validation = default_outputs(path)
     request = SplitRequest(
         path=path, train=train or default_train,
@@ -91,15 +93,17 @@ def summary_lines(request: SplitRequest, result: SplitResult) -> list[str]:
     n = found.examples
     held = int(plan.validation.sum())
     asked = request.fraction * 100
+    skipped_total = sum(s.count for s in found.skipped.values())
+    read = f" of {_count(found.lines, 'line')}" if skipped_total else ""
     lines = [
-        f"{found.path}: {_count(n, 'example')}, seed {request.seed}",
+        f"{found.path}: {_count(n, 'example')}{read}, seed {request.seed}",
         f"  train       {n - held:,} -> {request.train}",
         f"  validation  {held:,} -> {request.validation} ({held / n:.1%}, asked {asked:g}%)",
     ]
     skipped = [_skipped(reason, s) for reason, s in found.skipped.items() if s.count]
     if skipped:
-        total = sum(s.count for s in found.skipped.values())
-        lines.append(f"  skipped     {_count(total, 'line')}, in neither file: {', '.join(skipped)}")
+        lines.append(f"  skipped     {_count(skipped_total, 'line')}, in neither file: "
+                     f"{', '.join(skipped)}")
     if result.label_source is not None:
         source = result.label_source or "the final answer"
         classes = sum(c.name != NO_LABEL for c in plan.classes)
