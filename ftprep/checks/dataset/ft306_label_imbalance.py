@@ -28,8 +28,8 @@ SHOWN_CLASSES = 8
 class Options(LabelOptions, frozen=True, extra="forbid"):
     max_ratio: float = Field(
         default=10.0, gt=1,
-        description="report a label whose most common label has more than this many times its "
-                    "examples",
+        description="report a label when the most common label has more than this many times "
+                    "its examples",
     )
     min_share: float = Field(
         default=0.01, ge=0, lt=1,
@@ -138,7 +138,10 @@ class Check(DatasetCheck):
         if len(groups) > SHOWN_CLASSES:
             parts.append(f"{len(groups) - SHOWN_CLASSES:,} more")
         source = source_name(tally.field)
-        text = f"{len(groups):,} from {'the ' if not tally.field else ''}{source}: "
+        classes = f"{len(groups):,} class{'' if len(groups) == 1 else 'es'}"
+        text = f"{classes} from {'the ' if not tally.field else ''}{source}: " + " · ".join(parts)
+        if tally.field and tally.missing:
+            text += f"; {tally.missing:,} example{'' if tally.missing == 1 else 's'} without one"
         data = {
             "source": source,
             "classes": len(groups),
@@ -147,7 +150,7 @@ class Check(DatasetCheck):
             "unlabelled": tally.missing,
             "distribution": {g.name: g.count for g in groups},
         }
-        return [DatasetFact("labels", "labels", text + " · ".join(parts), data)]
+        return [DatasetFact("labels", "labels", text, data)]
 
 
 def _times(ratio: float) -> str:

@@ -43,7 +43,8 @@ SPEC = RuleSpec(
         "are compared after Unicode (NFC), case and whitespace normalisation. The message "
         "quotes the first words of the most common ones (re-read from the file; not for "
         "standard input) and relates the first example of each variant. Only training files "
-        "count; the summary shows the number of distinct system prompts.",
+        "count. The summary shows the number of distinct system prompts (`dataset."
+        "system_prompts` in JSON, with the first words of the most used when this rule reports).",
     bad="(a file whose 157 examples use 8 system prompts: 'You are Brandon Tsai, sharing "
         "thoughts in first person.', 'You are a friendly Penn student answering personally.', ...)",
     good="(a file whose 157 examples all start with one system prompt)",
