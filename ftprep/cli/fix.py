@@ -143,3 +143,10 @@ def _render(summary: FixSummary, summary_format: str) -> None:
         return
     for line in summary.text_lines():
         click.echo(line, err=True)
+
+
+# Accepted, as in `lint`, so one set of flags serves both commands, but they decide nothing
+# here: the exit code is fix's own and no estimate is printed.
+for _param in fix.params:
+    if isinstance(_param, click.Option) and _param.name in ("fail_on", "epochs"):
+        _param.hidden = True
