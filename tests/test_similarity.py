@@ -196,6 +196,12 @@ def test_small_edits_on_short_prompts() -> None:
     assert near_duplicates([nine, "how do I sort a list in python quickly"]) == {(0, 1)}  # 8/10
 
 
+def test_candidate_probability_of_the_defaults() -> None:
+    # 16 bands of 4 rows: a pair at the threshold is proposed 9,998 times in 10,000
+    assert PARAMS.candidate_probability(0.8) == pytest.approx(0.99978, abs=1e-5)
+    assert PARAMS.candidate_probability(0.3) == pytest.approx(0.122, abs=1e-3)
+
+
 def test_params_change_keys_not_shingles() -> None:
     text = [words(0, 60)]
     assert not np.array_equal(band_keys(text, PARAMS), band_keys(text, MinHashParams(seed=2)))

@@ -17,8 +17,11 @@ def clusters(n: int, pairs: np.ndarray) -> list[list[int]]:
         return []
     if pairs.min() < 0 or pairs.max() >= n:
         raise ValueError(f"pairs must index rows 0..{n - 1}")
-    parent = np.arange(n, dtype=np.int64)
-    a, b = pairs[:, 0], pairs[:, 1]
+    # Work on the rows that occur in pairs only, renumbered 0..k-1 (in order, so the smallest
+    # row of a component is still its root): k is usually far below n.
+    members = np.unique(pairs)
+    a, b = np.searchsorted(members, pairs[:, 0]), np.searchsorted(members, pairs[:, 1])
+    parent = np.arange(len(members), dtype=np.int64)
     while True:
         ra, rb = parent[a], parent[b]
         apart = ra != rb
@@ -31,9 +34,7 @@ def clusters(n: int, pairs: np.ndarray) -> list[list[int]]:
             if np.array_equal(grand, parent):
                 break
             parent = grand
-    members = np.unique(pairs)
-    roots = parent[members]  # a component's root is its smallest row
-    order = np.argsort(roots, kind="stable")  # members stay increasing within a component
-    members, roots = members[order], roots[order]
+    order = np.argsort(parent, kind="stable")  # members stay increasing within a component
+    members, roots = members[order], parent[order]
     cuts = np.flatnonzero(roots[1:] != roots[:-1]) + 1
     return [part.tolist() for part in np.split(members, cuts)]

@@ -26,7 +26,7 @@ from ftprep.similarity.shingling import Words, shingle_hashes
 EMPTY_KEY = (1 << 64) - 1
 _EMPTY = np.uint64(EMPTY_KEY)
 _TEXTS_PER_BATCH = 512  # texts whose bytes, words and shingles are in memory (and cache) at once
-_SHINGLES_PER_BLOCK = 8192  # columns of the (permutation, shingle) block: a few hundred kB
+_SHINGLES_PER_BLOCK = 8192  # columns of the (permutation, shingle) uint32 block: 2 MB at 64
 
 
 @dataclass(frozen=True)
