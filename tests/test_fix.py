@@ -518,6 +518,26 @@ def test_all_rejected_writes_no_output_and_exits_1(tmp_path: Path) -> None:
     assert "no record survived (2 read); " in err and "was not written" in err
 
 
+def test_prompt_completion_records_point_to_convert(tmp_path: Path) -> None:
+    source = write(tmp_path / "in.jsonl", {"prompt": "Review: great\nSentiment:",
+                                           "completion": " Positive"})
+    code, err, out, _rejected = fix(tmp_path, source)
+    assert code == 1 and out is None
+    assert f"hint: prompt/completion records become chat examples with `ftprep convert {source}" in err
+
+
+def test_the_json_summary_balances(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    code, _stdout, err = run("fix", DEFECTS, "-o", str(out), "--isolated",
+                             "--summary-format", "json")
+    assert code == 0
+    document = json.loads(err)
+    assert document["version"] == 1 and document["balanced"]
+    assert document["records"] == document["written"] + sum(document["rejected"].values()) == 9
+    assert document["changes"] == {"FT002": 1, "FT003": 1, "FT004": 1, "FT114": 1, "FT125": 1}
+    assert document["unsafe_fixes_available"] == {"FT118": 3}
+
+
 def test_library_refuses_stdin() -> None:
     with pytest.raises(FtprepError, match="needs a file"):
         fix_file(Settings(), "-", "out.jsonl", None, FixOptions())

@@ -107,6 +107,11 @@ def fix(
         kept = "nothing was written to stdout" if output == "-" else f"{output} was not written"
         click.echo(f"ftprep: error: no record survived ({summary.records:,} read); {kept}",
                    err=True)
+        if ("error", "FT122") in summary.rejected_codes:
+            click.echo(f"  hint: prompt/completion records become chat examples with "
+                       f"`ftprep convert {path} -o train.jsonl`", err=True)
+        elif summary.rejects is None:
+            click.echo("  hint: pass --rejects FILE to keep each record with its reasons", err=True)
         return EXIT_PROBLEMS
     if exit_non_zero_on_fix and (summary.changed or summary.rejected_records):
         return EXIT_PROBLEMS
