@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -17,8 +18,8 @@ from ftprep.registry import RuleSpec, Scope
 
 
 class Options(BaseModel, frozen=True, extra="forbid"):
-    text: View = Field(
-        default=View.EXAMPLE,
+    text: Literal["example", "user", "assistant"] = Field(
+        default="example",
         description="which text must be equal: `example` (every turn with its role), `user` "
                     "(the user turns: one question asked twice) or `assistant` (the assistant "
                     "turns: one answer taught twice)",
@@ -52,7 +53,7 @@ class Check(DatasetCheck):
     def __init__(self, options: Options, context: RunContext) -> None:
         super().__init__(options, context)
         self.options: Options = options
-        self.view = options.text
+        self.view = View(options.text)
         self._keys: list[np.ndarray] = []
         self.rows = Rows()
         self.clusters = 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -22,15 +22,15 @@ _DEFAULTS = MinHashParams()
 
 
 class Options(BaseModel, frozen=True, extra="forbid"):
-    text: View = Field(
-        default=View.EXAMPLE,
+    text: Literal["example", "user", "assistant"] = Field(
+        default="example",
         description="which text is compared: `example` (every turn with its role), `user` or "
                     "`assistant` (those turns only); FT308 must compare the same text",
     )
     threshold: float = Field(
         default=_DEFAULTS.threshold, ge=0.5, le=1.0,
         description="Jaccard similarity of word shingles at or above which two examples are "
-                    "near-duplicates (0.8: one word changed in ten)",
+                    "near-duplicates (0.8: one word changed in a 50-word text)",
     )
     ngram: int = Field(
         default=_DEFAULTS.ngram, ge=1, le=16,
@@ -46,7 +46,7 @@ SPEC = RuleSpec(
         "exact copies do, while looking different to a reader. Texts are compared as sets of "
         "word shingles (5 words; fewer in texts under 49 words) after NFC, case folding and "
         "removing punctuation; a pair is reported when their Jaccard similarity reaches "
-        "`threshold` (default 0.8, as in Lee et al. 2022: about one word changed in ten). "
+        "`threshold` (default 0.8, as in Lee et al. 2022: one word changed in a 50-word text). "
         "Candidates come from MinHash LSH (16 bands of 4 rows); those sharing too few bands to "
         "be likely at the threshold are dropped (at 0.8: one band; a pair at exactly 0.8 is "
         "found with probability 0.997, at 0.85 0.9999), and every other candidate is verified "
@@ -78,7 +78,8 @@ class Check(DatasetCheck):
         super().__init__(options, context)
         self.options: Options = options
         self.params = MinHashParams(ngram=options.ngram)  # LSH at its defaults: see `why`
-        self.near = NearRows(options.text)
+        self.view = View(options.text)
+        self.near = NearRows(self.view)
         self.pairs = np.zeros((0, 2), dtype=np.int64)
         self.scores: Scores | None = None
         self.candidates = 0  # pairs LSH proposed, before `plausible`
@@ -87,8 +88,7 @@ class Check(DatasetCheck):
         self.estimated = 0
 
     def needs(self) -> Needs:
-        view = self.options.text
-        return Needs(exact=frozenset({view}), near=(view, self.params))
+        return Needs(exact=frozenset({self.view}), near=(self.view, self.params))
 
     def observe_batch(self, prints: Fingerprints) -> None:
         train = prints.groups == TRAIN
@@ -130,7 +130,7 @@ class Check(DatasetCheck):
         for number, members in enumerate(groups):
             group_of[np.searchsorted(rows, members)] = number
         edge_group = group_of[local[:, 0]]
-        noun = VIEW_NOUNS[self.options.text]
+        noun = VIEW_NOUNS[self.view]
         for number, members in enumerate(groups):
             mine = edge_group == number
             self.clusters += 1
@@ -153,10 +153,10 @@ class Check(DatasetCheck):
                     f"{self.clusters:,} group{'' if self.clusters == 1 else 's'} (FT304, {cut})")
         else:
             text = f"none ({cut})"
-        if self.options.text is not View.EXAMPLE:
-            text += f", comparing {VIEW_NOUNS[self.options.text]}"
+        if self.view is not View.EXAMPLE:
+            text += f", comparing {VIEW_NOUNS[self.view]}"
         return [DatasetFact("near_duplicates", "near copies", text, {
-            "text": self.options.text.value, "threshold": self.options.threshold,
+            "text": self.options.text, "threshold": self.options.threshold,
             "ngram": self.options.ngram, "clusters": self.clusters,
             "extra_copies": self.extra_copies, "candidate_pairs": self.candidates,
             "verified_pairs": len(self.pairs),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -22,8 +22,8 @@ _DEFAULTS = MinHashParams()
 
 
 class Options(BaseModel, frozen=True, extra="forbid"):
-    text: View = Field(
-        default=View.EXAMPLE,
+    text: Literal["example", "user", "assistant"] = Field(
+        default="example",
         description="which text is compared: `example` (every turn with its role), `user` or "
                     "`assistant` (those turns only); FT304 must compare the same text",
     )
@@ -67,7 +67,8 @@ class Check(DatasetCheck):
         super().__init__(options, context)
         self.options: Options = options
         self.params = MinHashParams(ngram=options.ngram)  # LSH at its defaults, as FT304
-        self.near = NearRows(options.text)
+        self.view = View(options.text)
+        self.near = NearRows(self.view)
         self.pairs = np.zeros((0, 2), dtype=np.int64)  # (validation row, training row)
         self.scores: Scores | None = None
         self.copy_of: np.ndarray | None = None  # see `_matches`
@@ -77,8 +78,7 @@ class Check(DatasetCheck):
         self.estimated = 0
 
     def needs(self) -> Needs:
-        view = self.options.text
-        return Needs(exact=frozenset({view}), near=(view, self.params))
+        return Needs(exact=frozenset({self.view}), near=(self.view, self.params))
 
     def observe_batch(self, prints: Fingerprints) -> None:
         self.near.add(prints)
@@ -108,7 +108,10 @@ class Check(DatasetCheck):
         return reps, validation[~copied]
 
     def revisit(self) -> Iterable[Location]:
-        if not self.validation or self.validation == self.near.rows.count:
+        if not self.validation:  # no --validation: let go of the columns (FT304 has its own)
+            self.near = NearRows(self.view)
+            return ()
+        if self.validation == self.near.rows.count:
             return ()
         reps, unmatched = self._matches()
         if not len(reps) or not len(unmatched):
@@ -138,7 +141,7 @@ class Check(DatasetCheck):
             self.scores = score(self.pairs, self.near, {}, self.params)
         near = self.near
         members = _members_by_key(near)
-        noun = VIEW_NOUNS[self.options.text]
+        noun = VIEW_NOUNS[self.view]
         # exact copies
         findings: list[tuple[int, Finding]] = []
         for row in np.flatnonzero(self.copy_of >= 0).tolist():
@@ -186,7 +189,7 @@ class Check(DatasetCheck):
         else:
             text = f"none of {of} in the training data"
         return [DatasetFact("leakage", "leakage", text, {
-            "text": self.options.text.value, "threshold": self.options.threshold,
+            "text": self.options.text, "threshold": self.options.threshold,
             "validation_examples": self.validation, "exact": self.exact,
             "near": self.near_copies, "estimated_pairs": self.estimated,
         })]
