@@ -159,6 +159,6 @@ class Check(DatasetCheck):
             "text": self.options.text, "threshold": self.options.threshold,
             "ngram": self.options.ngram, "clusters": self.clusters,
             "extra_copies": self.extra_copies, "candidate_pairs": self.candidates,
-            "verified_pairs": len(self.pairs),
+            "checked_pairs": len(self.pairs),
             "estimated_pairs": self.estimated,
         })]
