@@ -60,16 +60,20 @@ class _Variant:
 
 
 class Check(DatasetCheck):
-    """System prompt keys and positions of the training examples that have one, as columns;
-    counted by sorting at the end. Texts are re-read only for the few variants a message quotes."""
+    """The system prompt key of every training example that has one (8 bytes each), counted by
+    sorting at the end, and the position of each prompt's first example only. Texts are re-read
+    only for the few variants a message quotes."""
 
     def __init__(self, options: Options, context: RunContext) -> None:
         super().__init__(options, context)
         self.options: Options = options
         self.kinds = Kinds(WITH_TURNS)
-        self.rows = Rows()
+        self.rows = Rows()  # the first example of each distinct prompt, in file order
+        self._first_keys: list[np.ndarray] = []  # their keys, row for row
+        self._seen = np.zeros(0, dtype=np.uint64)  # sorted
         self._keys: list[np.ndarray] = []
         self.examples = 0  # training examples that could have a system prompt
+        self.with_count = 0  # of those, with one
         self._variants: list[_Variant] | None = None
         self._texts: dict[int, str] = {}  # key -> excerpt, for the variants re-read
 
@@ -83,18 +87,27 @@ class Check(DatasetCheck):
         train = self.kinds.training(prints)
         self.examples += int(train.sum())
         chosen = np.flatnonzero(train & (prints.system != NO_KEY))
-        if len(chosen) == len(prints):
-            self.rows.add(prints.locations)
-        else:
-            self.rows.add([prints.locations[i] for i in chosen])
-        self._keys.append(prints.system[chosen])
+        keys = prints.system[chosen]
+        self._keys.append(keys)
+        self.with_count += len(keys)
+        unique, first = np.unique(keys, return_index=True)
+        new = ~np.isin(unique, self._seen, assume_unique=True)
+        if new.any():
+            in_order = np.sort(first[new])  # file order
+            self.rows.add([prints.locations[i] for i in chosen[in_order]])
+            self._first_keys.append(keys[in_order])
+            self._seen = np.union1d(self._seen, unique[new])
 
     def variants(self) -> list[_Variant]:
         """Distinct system prompts, most used first (ties: first seen first)."""
         if self._variants is None:
             keys = np.concatenate(self._keys) if self._keys else np.zeros(0, dtype=np.uint64)
             self._keys = [keys]
-            unique, first, counts = np.unique(keys, return_index=True, return_counts=True)
+            unique, counts = np.unique(keys, return_counts=True)
+            firsts = (np.concatenate(self._first_keys) if self._first_keys
+                      else np.zeros(0, dtype=np.uint64))
+            by_key = np.argsort(firsts)
+            first = by_key[np.searchsorted(firsts, unique, sorter=by_key)]  # row in `rows`
             order = np.lexsort((first, -counts))
             self._variants = [
                 _Variant(int(unique[i]), int(counts[i]), int(first[i])) for i in order
@@ -121,7 +134,7 @@ class Check(DatasetCheck):
         if not self._reported():
             return
         variants = self.variants()
-        with_count = self.rows.count
+        with_count = self.with_count
         quoted = [self._described(v) for v in variants[:SHOWN]]
         more = len(variants) - SHOWN
         if more > 0:
@@ -147,7 +160,7 @@ class Check(DatasetCheck):
         if not self.examples:
             return []
         variants = self.variants()
-        with_count = self.rows.count
+        with_count = self.with_count
         if not variants:
             text = "none"
         else:
