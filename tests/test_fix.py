@@ -24,7 +24,7 @@ from ftprep.config import Settings
 from ftprep.fix.duplicates import Duplicates, dropped_codes
 from ftprep.fix.facts import collect
 from ftprep.fix.repairs import choose
-from ftprep.fix.run import FixOptions, fix_file
+from ftprep.fix.run import FixOptions, fix_file, fix_in_place
 from ftprep.lint.selection import active_rules
 from ftprep.model.diagnostics import Diagnostic, Location, Severity
 from ftprep.model.errors import FtprepError
@@ -661,3 +661,27 @@ def test_fix_properties(data: bytes, unsafe: bool) -> None:
         assert again.read_bytes() == out.read_bytes()
         assert not second.changes and not second.rejected
         os.remove(again)
+
+
+@hypothesis_settings(max_examples=40, deadline=None,
+                     suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=dataset())
+def test_in_place_properties(data: bytes) -> None:
+    """In place: every record stays (one line each), and a second run changes nothing."""
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "train.jsonl"
+        target.write_bytes(data)
+        records = records_in(target)
+        try:
+            first = fix_in_place(Settings(), str(target))
+        except FtprepError as error:  # lines that open like a pretty-printed JSON document
+            assert "not JSON Lines" in error.message and target.read_bytes() == data
+            return
+        assert first.records == first.written == records
+        assert not first.rejected
+        if first.changed:
+            assert len(target.read_bytes().splitlines()) == records
+        else:
+            assert target.read_bytes() == data
+        second = fix_in_place(Settings(), str(target))
+        assert not second.changed and second.written == records
