@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
+
+from ftprep.similarity._arrays import distinct
 
 
 def clusters(n: int, pairs: np.ndarray) -> list[list[int]]:
@@ -19,7 +23,7 @@ def clusters(n: int, pairs: np.ndarray) -> list[list[int]]:
         raise ValueError(f"pairs must index rows 0..{n - 1}")
     # Work on the rows that occur in pairs only, renumbered 0..k-1 (in order, so the smallest
     # row of a component is still its root): k is usually far below n.
-    members = np.unique(pairs)
+    members = distinct(pairs)
     a, b = np.searchsorted(members, pairs[:, 0]), np.searchsorted(members, pairs[:, 1])
     parent = np.arange(len(members), dtype=np.int64)
     while True:
@@ -36,5 +40,6 @@ def clusters(n: int, pairs: np.ndarray) -> list[list[int]]:
             parent = grand
     order = np.argsort(parent, kind="stable")  # members stay increasing within a component
     members, roots = members[order], parent[order]
-    cuts = np.flatnonzero(roots[1:] != roots[:-1]) + 1
-    return [part.tolist() for part in np.split(members, cuts)]
+    cuts = [0, *(np.flatnonzero(roots[1:] != roots[:-1]) + 1).tolist(), len(members)]
+    rows = members.tolist()
+    return [rows[lo:hi] for lo, hi in pairwise(cuts)]

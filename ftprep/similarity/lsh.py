@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ftprep.similarity._arrays import distinct
 from ftprep.similarity.minhash import EMPTY_KEY
 
 BUCKET_CAP = 64  # buckets with more rows than this are linked as a star, not all pairs
@@ -38,7 +39,7 @@ def candidate_pairs(keys: np.ndarray, groups: np.ndarray | None = None) -> np.nd
     pairs = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
     if not len(pairs):
         return np.zeros((0, 2), dtype=np.int64)
-    codes = np.unique(pairs)  # i * n + j, i < j: sorted by i, then j
+    codes = distinct(pairs)  # i * n + j, i < j: sorted by i, then j
     return np.stack([codes // n, codes % n], axis=1)
 
 

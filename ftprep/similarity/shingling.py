@@ -24,6 +24,7 @@ from hashlib import blake2b
 
 import numpy as np
 
+from ftprep.similarity._arrays import distinct
 from ftprep.similarity._hashing import MASK64, constants, mix64
 from ftprep.similarity.normalization import near_bytes
 
@@ -117,7 +118,7 @@ def shingle_hashes(words: Words, ngram: int) -> tuple[np.ndarray, np.ndarray]:
     acc = wh[:n_words] * _GRAM_MUL[0]
     term = np.empty_like(acc)
     salt = int(_GRAM[16])  # times n: a 2-gram and a 3-gram never share a hash by construction
-    smaller = {int(n) for n in np.unique(sizes[counts > 0])} - {largest}
+    smaller = set(distinct(sizes[counts > 0]).tolist()) - {largest}
     owner = np.repeat(sizes, counts) if smaller else None  # each word's text's n
     frozen = []  # words of texts with a smaller n: their sums after n terms
     for k in range(1, largest):
@@ -158,7 +159,7 @@ def pair_jaccard(texts: Sequence[str], pairs: np.ndarray, ngram: int) -> np.ndar
         rows, inverse = np.unique(pairs[lo:lo + _PAIRS_PER_BLOCK], return_inverse=True)
         hashes, bounds = shingle_hashes(Words([texts[r] for r in rows.tolist()]), ngram)
         cuts = bounds.tolist()
-        sets = [_distinct(hashes[cuts[k]:cuts[k + 1]]) for k in range(len(rows))]
+        sets = [distinct(hashes[cuts[k]:cuts[k + 1]]) for k in range(len(rows))]
         scores = []
         for i, j in inverse.reshape(-1, 2).tolist():
             a, b = sets[i], sets[j]
@@ -169,15 +170,6 @@ def pair_jaccard(texts: Sequence[str], pairs: np.ndarray, ngram: int) -> np.ndar
             scores.append(common / union if union else 1.0)
         out[lo:lo + len(scores)] = scores
     return out
-
-
-def _distinct(values: np.ndarray) -> np.ndarray:
-    """The distinct values (np.unique, without its per-call overhead on small arrays)."""
-    values = np.sort(values)
-    keep = np.empty(len(values), dtype=bool)
-    keep[:1] = True
-    np.not_equal(values[1:], values[:-1], out=keep[1:])
-    return values[keep]
 
 
 def jaccard(a: str, b: str, ngram: int) -> float:
