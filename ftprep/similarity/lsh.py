@@ -35,7 +35,8 @@ def candidate_pairs(keys: np.ndarray, groups: np.ndarray | None = None) -> np.nd
         groups = np.asarray(groups)
         if groups.shape != (n,):
             raise ValueError(f"groups must have shape ({n},), not {groups.shape}")
-    found = [_band_pairs(keys[:, band], groups) for band in range(keys.shape[1])]
+    columns = np.ascontiguousarray(keys.T)  # one band's keys contiguous, not 8 of 128 bytes
+    found = [_band_pairs(column, groups) for column in columns]
     pairs = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
     if not len(pairs):
         return np.zeros((0, 2), dtype=np.int64)
@@ -50,10 +51,11 @@ def _shared_buckets(column: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     argsort of the keys, and rows whose high bits match no other row's (nearly all) drop out
     before any row's full key is looked at; the few left are sorted exactly by (key, row).
     """
-    rows = np.flatnonzero(column != _EMPTY)
+    valid = column != _EMPTY
+    rows = np.arange(len(column)) if valid.all() else np.flatnonzero(valid)
     n_bits = max(1, int(len(column) - 1).bit_length())
     low = np.uint64((1 << n_bits) - 1)
-    packed = (column[rows] & ~low) | rows.astype(np.uint64)
+    packed = ((column if len(rows) == len(column) else column[rows]) & ~low) | rows.astype(np.uint64)
     packed.sort()
     high = packed & ~low
     same = high[1:] == high[:-1]
