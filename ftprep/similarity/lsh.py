@@ -35,8 +35,9 @@ def candidate_pairs(keys: np.ndarray, groups: np.ndarray | None = None) -> np.nd
         groups = np.asarray(groups)
         if groups.shape != (n,):
             raise ValueError(f"groups must have shape ({n},), not {groups.shape}")
-    columns = np.ascontiguousarray(keys.T)  # one band's keys contiguous, not 8 of 128 bytes
-    found = [_band_pairs(column, groups) for column in columns]
+    # each band's keys copied contiguous once (a column of (n, bands) strides 8 of 128 bytes)
+    found = [_band_pairs(np.ascontiguousarray(keys[:, band]), groups)
+             for band in range(keys.shape[1])]
     pairs = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
     if not len(pairs):
         return np.zeros((0, 2), dtype=np.int64)

@@ -117,7 +117,7 @@ def shingle_hashes(words: Words, ngram: int) -> tuple[np.ndarray, np.ndarray]:
     wh = np.append(words.hashes, np.zeros(largest, dtype=np.uint64))
     acc = wh[:n_words] * _GRAM_MUL[0]
     term = np.empty_like(acc)
-    salt = int(_GRAM[16])  # times n: a 2-gram and a 3-gram never share a hash by construction
+    salt = int(_GRAM[16])  # added n times: n-grams of different n are hashed apart
     smaller = set(distinct(sizes[counts > 0]).tolist()) - {largest}
     owner = np.repeat(sizes, counts) if smaller else None  # each word's text's n
     frozen = []  # words of texts with a smaller n: their sums after n terms
