@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
-from ftprep.checks.dataset._fingerprint import label_of
-from ftprep.model.views import View, final_answer, prompt_and_answer, system_prompt, turns, view_text
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ftprep.checks.dataset._fingerprint import Needs, fingerprint, label_of
+from ftprep.model.diagnostics import Location
+from ftprep.model.views import (
+    View,
+    final_answer,
+    prompt_and_answer,
+    system_prompt,
+    turns,
+    view_text,
+)
+from ftprep.similarity import exact_key
 
 CHAT = {"messages": [
     {"role": "system", "content": "Be brief."},
@@ -51,3 +63,23 @@ def test_labels_from_short_answers_or_a_field() -> None:
     assert label_of(long, "") is None
     assert label_of({"messages": [{"role": "user", "content": "Q"},
                                   {"role": "assistant", "content": "x" * 64}]}, "") == "x" * 64
+
+
+_TEXT = st.text(alphabet=st.sampled_from(list("aA b\n\t\u00a0\u0301e\u00e9\u1e9e\u00df:.,  ")), max_size=12)
+_TURN = st.fixed_dictionaries({"role": st.sampled_from(["system", "user", "assistant", "tool", "Us er"]),
+                               "content": _TEXT})
+
+
+@given(st.lists(_TURN, max_size=5))
+@settings(max_examples=300, deadline=None)
+def test_fingerprint_keys_equal_the_keys_of_the_view_texts(messages: list[dict[str, str]]) -> None:
+    """The fingerprint builds normalised texts from normalised turns; that must give the very
+    keys `exact_key(view_text(...))` gives (what split and fix compute)."""
+    record = {"messages": messages}
+    needs = Needs(exact=frozenset(View), conversation=True, system=True)
+    prints = fingerprint(needs, [Location("x", 1)], [record], 0)
+    assert int(prints.exact[View.EXAMPLE][0]) == (exact_key(view_text(record, View.EXAMPLE)) or 1)
+    assert int(prints.exact[View.USER][0]) == (exact_key(view_text(record, View.USER)) or 1)
+    found = prompt_and_answer(record)
+    expected = (0, 0) if found is None else ((exact_key(found[0]) or 1), (exact_key(found[1]) or 1))
+    assert (int(prints.prompt[0]), int(prints.answer[0])) == expected

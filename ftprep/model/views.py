@@ -16,6 +16,9 @@ import orjson
 from ftprep.model.record import PREFERENCE_OUTPUT_KEYS
 
 
+Turns = list[tuple[str, str]]  # (role, text) in training order
+
+
 class View(str, Enum):
     """Which text of an example counts when comparing examples."""
 
@@ -65,7 +68,7 @@ def _role(message: Any) -> str:
     return role if type(role) is str else ""
 
 
-def turns(data: dict[str, Any]) -> list[tuple[str, str]]:
+def turns(data: dict[str, Any]) -> Turns:
     """The example as (role, text) pairs in training order, whatever its format.
 
     Chat: its messages. Preference: the input's messages, then the preferred output's.
@@ -91,7 +94,11 @@ def turns(data: dict[str, Any]) -> list[tuple[str, str]]:
 
 def view_text(data: dict[str, Any], view: View) -> str:
     """The text of one view; turns are joined with newlines, roles kept in the whole example."""
-    pairs = turns(data)
+    return view_of(turns(data), view)
+
+
+def view_of(pairs: Turns, view: View) -> str:
+    """`view_text` of an example's `turns`, for callers that need several of its texts."""
     if view is View.EXAMPLE:
         return "\n".join(f"{role}: {text}" for role, text in pairs)
     wanted = "user" if view is View.USER else "assistant"
@@ -100,9 +107,19 @@ def view_text(data: dict[str, Any], view: View) -> str:
 
 def prompt_and_answer(data: dict[str, Any]) -> tuple[str, str] | None:
     """Everything before the final assistant turn, and that turn; None without one."""
-    pairs = turns(data)
+    return prompt_and_answer_of(turns(data))
+
+
+def final_turn(pairs: Turns) -> int | None:
+    """The index of the final assistant turn, when some turn comes before it."""
     last = next((i for i in range(len(pairs) - 1, -1, -1) if pairs[i][0] == "assistant"), None)
-    if last is None or last == 0:
+    return None if last is None or last == 0 else last
+
+
+def prompt_and_answer_of(pairs: Turns) -> tuple[str, str] | None:
+    """`prompt_and_answer` of an example's `turns`."""
+    last = final_turn(pairs)
+    if last is None:
         return None
     prompt = "\n".join(f"{role}: {text}" for role, text in pairs[:last])
     return prompt, pairs[last][1]
@@ -110,7 +127,11 @@ def prompt_and_answer(data: dict[str, Any]) -> tuple[str, str] | None:
 
 def system_prompt(data: dict[str, Any]) -> str | None:
     """The text of the example's leading system (or developer) message; None without one."""
-    pairs = turns(data)
+    return system_prompt_of(turns(data))
+
+
+def system_prompt_of(pairs: Turns) -> str | None:
+    """`system_prompt` of an example's `turns`."""
     if pairs and pairs[0][0] in ("system", "developer"):
         return pairs[0][1]
     return None
@@ -118,5 +139,6 @@ def system_prompt(data: dict[str, Any]) -> str | None:
 
 def final_answer(data: dict[str, Any]) -> str | None:
     """The final assistant turn's text, as written (labels keep their spelling)."""
-    found = prompt_and_answer(data)
-    return found[1] if found is not None else None
+    pairs = turns(data)
+    last = final_turn(pairs)
+    return pairs[last][1] if last is not None else None

@@ -35,7 +35,7 @@ from __future__ import annotations
 from ftprep.similarity.clusters import clusters
 from ftprep.similarity.lsh import BUCKET_CAP, candidate_pairs
 from ftprep.similarity.minhash import EMPTY_KEY, MinHashParams, band_keys
-from ftprep.similarity.normalization import exact_key, near_normalize, normalize
+from ftprep.similarity.normalization import exact_key, near_normalize, normalize, normalized_key
 from ftprep.similarity.shingling import jaccard, pair_jaccard, shingles
 
 __all__ = [
@@ -49,6 +49,7 @@ __all__ = [
     "jaccard",
     "near_normalize",
     "normalize",
+    "normalized_key",
     "pair_jaccard",
     "shingles",
 ]

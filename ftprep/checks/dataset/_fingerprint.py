@@ -21,8 +21,8 @@ import numpy as np
 from ftprep.model.diagnostics import Location
 from ftprep.model.errors import ConfigError
 from ftprep.model.pointer import MISSING, value_at
-from ftprep.model.views import View, final_answer, prompt_and_answer, system_prompt, view_text
-from ftprep.similarity import MinHashParams, band_keys, exact_key
+from ftprep.model.views import Turns, View, final_turn, system_prompt_of, turns, view_of
+from ftprep.similarity import MinHashParams, band_keys, exact_key, normalize, normalized_key
 
 # Records come from training files (group 0) or a `--validation` file (group 1).
 TRAIN, VALIDATION = 0, 1
@@ -98,44 +98,93 @@ def _key(text: str | None) -> int:
     return (exact_key(text) or 1) if text is not None else NO_KEY  # 0 stays "no text"
 
 
+def _normalized_key(normalized: str) -> int:
+    return normalized_key(normalized) or 1
+
+
 def label_of(data: dict[str, Any], source: str) -> str | None:
     """The record's label: a field's value (a pointer), or a short final answer as written."""
+    return _label(data, source, None)
+
+
+def _label(data: dict[str, Any], source: str, pairs: Turns | None) -> str | None:
     if source:
         value = value_at(data, source)
         if value is MISSING or value is None or isinstance(value, (dict, list)):
             return None
         return value if type(value) is str else str(value).lower() if type(value) is bool else str(value)
-    answer = final_answer(data)
+    if pairs is None:
+        pairs = turns(data)
+    last = final_turn(pairs)
+    answer = pairs[last][1] if last is not None else None
     if answer is None or not answer.strip() or len(answer) > MAX_LABEL_CHARS:
         return None
     return answer
 
 
+_ROLE_PREFIXES: dict[str, str] = {}
+
+
+def _role_prefix(role: str) -> str:
+    """`normalize(f"{role}:")`, cached: an example has a handful of distinct roles."""
+    found = _ROLE_PREFIXES.get(role)
+    if found is None:
+        found = normalize(f"{role}:")
+        if len(_ROLE_PREFIXES) < 64:
+            _ROLE_PREFIXES[role] = found
+    return found
+
+
+def _joined(pieces: Sequence[tuple[str, str]]) -> str:
+    """The normalised text of turns joined as `role: text` lines, from normalised pieces."""
+    return " ".join(piece for pair in pieces for piece in pair if piece)
+
+
+def _conversation_keys(pairs: Turns, with_example: bool) -> tuple[int, int, int]:
+    """Keys of the prompt, of the final answer, and (when asked) of the whole example.
+
+    Each turn's text is normalised once and the prompt's and the example's normalised texts are
+    joined from those pieces: normalising (NFC, casefold, whitespace runs to one space) commutes
+    with joining at whitespace, and a turn's text is short enough to take `normalize`'s fast
+    path where a whole example, with its newlines, never would. Equal to
+    `exact_key(view_of(...))`; tests hold them equal on generated records.
+    """
+    last = final_turn(pairs)
+    pieces = [(_role_prefix(role), normalize(text)) for role, text in pairs]
+    example = _normalized_key(_joined(pieces)) if with_example else NO_KEY
+    if last is None:
+        return NO_KEY, NO_KEY, example
+    return _normalized_key(_joined(pieces[:last])), _normalized_key(pieces[last][1]), example
+
+
 def fingerprint(
     needs: Needs, locations: list[Location], datas: Sequence[dict[str, Any]], group: int
 ) -> Fingerprints:
-    """Compute what `needs` asks for over one batch of parsed records."""
+    """Compute what `needs` asks for over one batch of parsed records (each record's turns are
+    read once, and each text normalised once, however many rules read it)."""
     n = len(datas)
     prints = Fingerprints(locations, np.full(n, group, dtype=np.int8))
-    for view in needs.exact:
+    pairs = [turns(d) for d in datas]
+    exact = set(needs.exact)
+    if needs.conversation:
+        derived = View.EXAMPLE in exact
+        exact.discard(View.EXAMPLE)
+        keys = np.array([_conversation_keys(p, derived) for p in pairs], dtype=np.uint64)
+        keys = keys.reshape(n, 3)
+        prints.prompt, prints.answer = keys[:, 0].copy(), keys[:, 1].copy()
+        if derived:
+            prints.exact[View.EXAMPLE] = keys[:, 2].copy()
+    for view in exact:
         prints.exact[view] = np.fromiter(
-            (_key(view_text(d, view)) for d in datas), dtype=np.uint64, count=n
+            (_key(view_of(p, view)) for p in pairs), dtype=np.uint64, count=n
         )
     if needs.near is not None:
         view, params = needs.near
-        prints.bands = band_keys([view_text(d, view) for d in datas], params)
-    if needs.conversation:
-        pairs = [prompt_and_answer(d) for d in datas]
-        prints.prompt = np.fromiter(
-            (_key(p[0]) if p else NO_KEY for p in pairs), dtype=np.uint64, count=n
-        )
-        prints.answer = np.fromiter(
-            (_key(p[1]) if p else NO_KEY for p in pairs), dtype=np.uint64, count=n
-        )
+        prints.bands = band_keys([view_of(p, view) for p in pairs], params)
     if needs.label is not None:
-        prints.labels = [label_of(d, needs.label) for d in datas]
+        prints.labels = [_label(d, needs.label, p) for d, p in zip(datas, pairs, strict=True)]
     if needs.system:
         prints.system = np.fromiter(
-            (_key(system_prompt(d)) for d in datas), dtype=np.uint64, count=n
+            (_key(system_prompt_of(p)) for p in pairs), dtype=np.uint64, count=n
         )
     return prints
