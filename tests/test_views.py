@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from ftprep.checks.dataset._fingerprint import Needs, fingerprint, label_of
 from ftprep.model.diagnostics import Location
+from ftprep.model.record import RecordFormat
 from ftprep.model.views import (
     View,
     final_answer,
@@ -77,7 +78,7 @@ def test_fingerprint_keys_equal_the_keys_of_the_view_texts(messages: list[dict[s
     keys `exact_key(view_text(...))` gives (what split and fix compute)."""
     record = {"messages": messages}
     needs = Needs(exact=frozenset(View), conversation=True, system=True)
-    prints = fingerprint(needs, [Location("x", 1)], [record], 0)
+    prints = fingerprint(needs, [Location("x", 1)], [record], 0, [RecordFormat.CHAT])
     assert int(prints.exact[View.EXAMPLE][0]) == (exact_key(view_text(record, View.EXAMPLE)) or 1)
     assert int(prints.exact[View.USER][0]) == (exact_key(view_text(record, View.USER)) or 1)
     found = prompt_and_answer(record)

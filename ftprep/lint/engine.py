@@ -243,7 +243,7 @@ class Engine:
             if self.needs is not None:
                 prints = fingerprint(
                     self.needs, [r.location for r in records], [r.data for r in records],
-                    self._group,
+                    self._group, [r.format for r in records],
                 )
                 self.observe_prints(prints, out)
         out.sort(key=Diagnostic.sort_key)

@@ -21,11 +21,14 @@ import numpy as np
 from ftprep.model.diagnostics import Location
 from ftprep.model.errors import ConfigError
 from ftprep.model.pointer import MISSING, value_at
+from ftprep.model.record import RecordFormat
 from ftprep.model.views import Turns, View, final_turn, system_prompt_of, turns, view_of
 from ftprep.similarity import MinHashParams, band_keys, exact_key, normalize, normalized_key
 
 # Records come from training files (group 0) or a `--validation` file (group 1).
 TRAIN, VALIDATION = 0, 1
+# Formats as small integers for the `formats` column.
+FORMAT_CODES = {fmt: code for code, fmt in enumerate(RecordFormat)}
 # A final answer longer than this is free text, never a class label.
 MAX_LABEL_CHARS = 64
 NO_KEY = 0  # the key column's value where a record has no such text
@@ -74,6 +77,7 @@ class Fingerprints:
 
     locations: list[Location]
     groups: np.ndarray  # int8: TRAIN or VALIDATION
+    formats: np.ndarray  # int8: the record's format, as `FORMAT_CODES` numbers it
     exact: dict[View, np.ndarray] = field(default_factory=dict)  # uint64 per view
     bands: np.ndarray | None = None  # uint64 (n, bands)
     prompt: np.ndarray = field(default_factory=_no_keys)
@@ -90,7 +94,7 @@ class Fingerprints:
             loc._replace(line=loc.line + lines, record=(loc.record or 0) + records)
             for loc in self.locations
         ]
-        return Fingerprints(moved, self.groups, self.exact, self.bands, self.prompt,
+        return Fingerprints(moved, self.groups, self.formats, self.exact, self.bands, self.prompt,
                             self.answer, self.labels, self.system)
 
 
@@ -157,13 +161,22 @@ def _conversation_keys(pairs: Turns, with_example: bool) -> tuple[int, int, int]
     return _normalized_key(_joined(pieces[:last])), _normalized_key(pieces[last][1]), example
 
 
+def format_mask(prints: Fingerprints, formats: frozenset[RecordFormat]) -> np.ndarray:
+    """True for the training rows of a batch whose record is in one of `formats`."""
+    wanted = np.array(sorted(FORMAT_CODES[f] for f in formats), dtype=np.int8)
+    mask: np.ndarray = (prints.groups == TRAIN) & np.isin(prints.formats, wanted)
+    return mask
+
+
 def fingerprint(
-    needs: Needs, locations: list[Location], datas: Sequence[dict[str, Any]], group: int
+    needs: Needs, locations: list[Location], datas: Sequence[dict[str, Any]], group: int,
+    formats: Sequence[RecordFormat],
 ) -> Fingerprints:
     """Compute what `needs` asks for over one batch of parsed records (each record's turns are
     read once, and each text normalised once, however many rules read it)."""
     n = len(datas)
-    prints = Fingerprints(locations, np.full(n, group, dtype=np.int8))
+    codes = np.fromiter((FORMAT_CODES[f] for f in formats), dtype=np.int8, count=n)
+    prints = Fingerprints(locations, np.full(n, group, dtype=np.int8), codes)
     pairs = [turns(d) for d in datas]
     exact = set(needs.exact)
     if needs.conversation:

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from pydantic import BaseModel, Field, field_validator
 
-from ftprep.checks.dataset._conversations import ANSWERED, Kinds
-from ftprep.checks.dataset._fingerprint import NO_KEY, Fingerprints, Needs
+from ftprep.checks.dataset._conversations import ANSWERED
+from ftprep.checks.dataset._fingerprint import NO_KEY, Fingerprints, Needs, format_mask
 from ftprep.model.diagnostics import Location
-from ftprep.model.record import ALL_FORMATS, Record
+from ftprep.model.record import ALL_FORMATS
 
 COVERAGE = 0.95  # share of answered examples whose answer must be a short label
 MIN_PER_CLASS = 3  # examples per label, on average, for the answers to read as classes
@@ -111,7 +111,7 @@ class LabelTally:
         self.options = options
         self.field = options.label_field
         # A label field can be on any record; an answer only on a conversation.
-        self.kinds = Kinds(ALL_FORMATS if self.field else ANSWERED)
+        self.formats = frozenset(ALL_FORMATS if self.field else ANSWERED)
         self.rows = 0  # training examples that could have a label
         self.missing = 0  # of those, without one (no field; or a long, empty or no answer)
         self.missing_rows: list[Location] = []  # the first `KEEP`, for a label field
@@ -122,11 +122,9 @@ class LabelTally:
     def needs(self) -> Needs:
         return Needs(conversation=not self.field, label=self.field)
 
-    def observe(self, record: Record) -> None:
-        self.kinds.observe(record)
 
     def observe_batch(self, prints: Fingerprints) -> None:
-        mask = self.kinds.training(prints)
+        mask = format_mask(prints, self.formats)
         if not self.field:
             if self.spellings is None:
                 return  # already known not to be classification

@@ -9,11 +9,10 @@ from typing import Any
 import numpy as np
 
 from ftprep.checks.base import DatasetCheck, DatasetFact, RunContext
-from ftprep.checks.dataset._conversations import ANSWERED, Kinds, excerpt, joined
-from ftprep.checks.dataset._fingerprint import NO_KEY, Fingerprints, Needs
+from ftprep.checks.dataset._conversations import ANSWERED, excerpt, joined
+from ftprep.checks.dataset._fingerprint import NO_KEY, Fingerprints, Needs, format_mask
 from ftprep.checks.dataset._rows import Rows, listed
 from ftprep.model.diagnostics import Finding, Location, Severity
-from ftprep.model.record import Record
 from ftprep.model.views import final_answer
 from ftprep.registry import RuleSpec, Scope
 
@@ -53,7 +52,7 @@ class Check(DatasetCheck):
 
     def __init__(self, options: None, context: RunContext) -> None:
         super().__init__(options, context)
-        self.kinds = Kinds(ANSWERED)
+        self.formats = frozenset(ANSWERED)
         self._prompts: list[np.ndarray] = []
         self._answers: list[np.ndarray] = []
         self.rows = Rows()
@@ -64,12 +63,10 @@ class Check(DatasetCheck):
     def needs(self) -> Needs:
         return Needs(conversation=True)
 
-    def observe(self, record: Record) -> None:
-        self.kinds.observe(record)
 
     def observe_batch(self, prints: Fingerprints) -> None:
         empty = self._empty_keys()
-        keep = self.kinds.training(prints) & ~np.isin(prints.prompt, empty)
+        keep = format_mask(prints, self.formats) & ~np.isin(prints.prompt, empty)
         keep &= ~np.isin(prints.answer, empty)
         if keep.all():
             self.rows.add(prints.locations)

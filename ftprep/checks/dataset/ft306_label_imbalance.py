@@ -18,7 +18,6 @@ from ftprep.checks.dataset._labels import (
 )
 from ftprep.checks.dataset._rows import MAX_LISTED, listed
 from ftprep.model.diagnostics import Finding, Severity
-from ftprep.model.record import Record
 from ftprep.registry import RuleSpec, Scope
 
 # Labels the summary's text row names; JSON lists them all.
@@ -66,9 +65,6 @@ class Check(DatasetCheck):
 
     def needs(self) -> Needs:
         return self.tally.needs()
-
-    def observe(self, record: Record) -> None:
-        self.tally.observe(record)
 
     def observe_batch(self, prints: Fingerprints) -> None:
         self.tally.observe_batch(prints)

@@ -9,7 +9,6 @@ from ftprep.checks.dataset._conversations import joined
 from ftprep.checks.dataset._fingerprint import Fingerprints, Needs
 from ftprep.checks.dataset._labels import KEEP, LabelOptions, LabelTally, shown
 from ftprep.model.diagnostics import Finding, FixSafety, FixSpec, Severity
-from ftprep.model.record import Record
 from ftprep.registry import RuleSpec, Scope
 
 # Other spellings a message names; related locations cover them all (up to 100).
@@ -53,9 +52,6 @@ class Check(DatasetCheck):
 
     def needs(self) -> Needs:
         return self.tally.needs()
-
-    def observe(self, record: Record) -> None:
-        self.tally.observe(record)
 
     def observe_batch(self, prints: Fingerprints) -> None:
         self.tally.observe_batch(prints)

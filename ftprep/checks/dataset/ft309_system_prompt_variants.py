@@ -10,11 +10,10 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from ftprep.checks.base import DatasetCheck, DatasetFact, RunContext
-from ftprep.checks.dataset._conversations import WITH_TURNS, Kinds, excerpt, joined
-from ftprep.checks.dataset._fingerprint import NO_KEY, Fingerprints, Needs
+from ftprep.checks.dataset._conversations import WITH_TURNS, excerpt, joined
+from ftprep.checks.dataset._fingerprint import NO_KEY, Fingerprints, Needs, format_mask
 from ftprep.checks.dataset._rows import Rows
 from ftprep.model.diagnostics import Finding, Location, Severity
-from ftprep.model.record import Record
 from ftprep.model.views import system_prompt
 from ftprep.registry import RuleSpec, Scope
 
@@ -67,7 +66,7 @@ class Check(DatasetCheck):
     def __init__(self, options: Options, context: RunContext) -> None:
         super().__init__(options, context)
         self.options: Options = options
-        self.kinds = Kinds(WITH_TURNS)
+        self.formats = frozenset(WITH_TURNS)
         self.rows = Rows()  # the first example of each distinct prompt, in file order
         self._first_keys: list[np.ndarray] = []  # their keys, row for row
         self._seen = np.zeros(0, dtype=np.uint64)  # sorted
@@ -80,11 +79,9 @@ class Check(DatasetCheck):
     def needs(self) -> Needs:
         return Needs(system=True)
 
-    def observe(self, record: Record) -> None:
-        self.kinds.observe(record)
 
     def observe_batch(self, prints: Fingerprints) -> None:
-        train = self.kinds.training(prints)
+        train = format_mask(prints, self.formats)
         self.examples += int(train.sum())
         chosen = np.flatnonzero(train & (prints.system != NO_KEY))
         keys = prints.system[chosen]

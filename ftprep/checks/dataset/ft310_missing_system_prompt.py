@@ -7,10 +7,9 @@ from collections.abc import Iterator
 import numpy as np
 
 from ftprep.checks.base import DatasetCheck, RunContext
-from ftprep.checks.dataset._conversations import WITH_TURNS, Kinds
-from ftprep.checks.dataset._fingerprint import NO_KEY, Fingerprints, Needs
+from ftprep.checks.dataset._conversations import WITH_TURNS
+from ftprep.checks.dataset._fingerprint import NO_KEY, Fingerprints, Needs, format_mask
 from ftprep.model.diagnostics import Finding, Location, Severity
-from ftprep.model.record import Record
 from ftprep.registry import RuleSpec, Scope
 
 KEEP = 101  # locations kept of each kind: the first and 100 related
@@ -38,7 +37,7 @@ class Check(DatasetCheck):
 
     def __init__(self, options: None, context: RunContext) -> None:
         super().__init__(options, context)
-        self.kinds = Kinds(WITH_TURNS)
+        self.formats = frozenset(WITH_TURNS)
         self.with_count = 0
         self.without_count = 0
         self.with_rows: list[Location] = []
@@ -47,11 +46,9 @@ class Check(DatasetCheck):
     def needs(self) -> Needs:
         return Needs(system=True)
 
-    def observe(self, record: Record) -> None:
-        self.kinds.observe(record)
 
     def observe_batch(self, prints: Fingerprints) -> None:
-        train = self.kinds.training(prints)
+        train = format_mask(prints, self.formats)
         has = prints.system != NO_KEY
         with_rows, without_rows = np.flatnonzero(train & has), np.flatnonzero(train & ~has)
         self.with_count += len(with_rows)
