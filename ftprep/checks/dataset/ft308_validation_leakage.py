@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Literal
 
 import numpy as np
@@ -195,7 +195,7 @@ class Check(DatasetCheck):
         })]
 
 
-def _members_by_key(near: NearRows) -> Any:
+def _members_by_key(near: NearRows) -> Callable[[int], np.ndarray]:
     """A function: training representative row -> every training row with its key, ascending."""
     train = np.flatnonzero(near.groups == TRAIN)
     keys = near.keys[train]
