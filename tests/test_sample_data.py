@@ -22,11 +22,12 @@ MODEL = "gpt-4.1-mini"
 
 # line -> the rules that must report it (the README's table lists the same lines)
 SUPPORT_DEFECTS: dict[int, tuple[str, ...]] = {
+    2: ("FT303",),  # the first copy: FT303 reports the group here, with line 15 related
     7: ("FT106",),  # the conversation ends with the user: no assistant reply
     10: ("FT104", "FT109"),  # "contnet" instead of "content"
     12: ("FT110",),  # weight 2
     13: ("FT004",),  # blank line
-    15: (),  # exact copy of line 2: no exact-duplicate rule yet
+    15: (),  # exact copy of line 2: a related location of FT303's finding on line 2
     16: ("FT114",),  # double-encoded tool-call arguments
 }
 
@@ -90,6 +91,12 @@ def test_sentiment_sample_is_legacy_prompt_completion(tmp_path: Path) -> None:
 def test_preference_sample_is_openai_dpo(tmp_path: Path) -> None:
     _code, report = lint_json(SAMPLES / "preference.jsonl", tmp_path)
     assert report["summary"]["formats"] == {"preference": report["summary"]["examples"]}
+
+
+def test_support_chat_copy_is_related_to_its_first(tmp_path: Path) -> None:
+    _code, report = lint_json(SAMPLES / "support_chat.jsonl", tmp_path, "--model", MODEL)
+    [copies] = [d for d in report["diagnostics"] if d["code"] == "FT303"]
+    assert [r["line"] for r in copies["related"]] == [15]
 
 
 def test_readme_describes_every_sample_and_defect() -> None:

@@ -161,8 +161,8 @@ class Check(DatasetCheck):
         if not variants:
             text = "none"
         else:
-            distinct = "1" if len(variants) == 1 else f"{len(variants):,} distinct"
-            text = f"{distinct} in {with_count:,} of {self.examples:,} examples"
+            distinct = "one prompt" if len(variants) == 1 else f"{len(variants):,} distinct"
+            text = f"{distinct}, used by {with_count:,} of {self.examples:,} examples"
             if self._reported():
                 text += " (FT309)"
         common = [
