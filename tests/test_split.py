@@ -220,10 +220,13 @@ def sentence(rnd: random.Random, words: int = 100) -> str:
 
 
 def near_copy(text: str, rnd: random.Random) -> str:
-    """A small edit: case, punctuation, one word changed and one dropped."""
+    """A small edit: case, punctuation and one word changed (Jaccard ~0.9 at 100 words).
+
+    Not two word edits: that lands at ~0.82, where MinHash LSH misses a pair with probability
+    ~0.2% (by design: FT304's `plausible` filter), and a missed pair may be split.
+    """
     words = text.split()
     words[rnd.randrange(len(words))] = "changed"
-    del words[rnd.randrange(len(words))]
     return " ".join(words).capitalize() + "!"
 
 
