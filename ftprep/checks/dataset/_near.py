@@ -128,10 +128,10 @@ def agreeing_bands(bands: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarra
     return out
 
 
-def min_agreeing(params: MinHashParams, threshold: float) -> int:
+def min_agreeing(params: MinHashParams, threshold: float, miss: float = MISS_AT_THRESHOLD) -> int:
     """The fewest agreeing bands worth verifying: the largest k such that a pair of Jaccard
-    similarity `threshold` shares fewer than k of the bands with probability at most
-    `MISS_AT_THRESHOLD` (each band agrees with probability threshold^rows, independently).
+    similarity `threshold` shares fewer than k of the bands with probability at most `miss`
+    (each band agrees with probability threshold^rows, independently).
     At the defaults (16 bands of 4 rows, 0.8) k = 3: a pair at exactly 0.8 shares fewer than 3
     bands with probability 0.015 (at 0.85, 0.0012; at 0.9, 0.00002), while most candidates
     share just one or two, so ~95% of them need no second read."""
@@ -141,17 +141,19 @@ def min_agreeing(params: MinHashParams, threshold: float) -> int:
     k = 0
     while k < n:
         below += math.comb(n, k) * p**k * (1 - p) ** (n - k)
-        if below > MISS_AT_THRESHOLD:
+        if below > miss:
             break
         k += 1
     return max(k, 1)
 
 
 def plausible(
-    pairs: np.ndarray, bands: np.ndarray, params: MinHashParams, threshold: float
+    pairs: np.ndarray, bands: np.ndarray, params: MinHashParams, threshold: float,
+    miss: float = MISS_AT_THRESHOLD,
 ) -> np.ndarray:
-    """Which candidate pairs share enough bands to be worth reading again (`min_agreeing`)."""
-    need = min_agreeing(params, threshold)
+    """Which candidate pairs share enough bands to be worth reading again (`min_agreeing`);
+    a caller that must not lose a pair at the threshold (`split`) can pass a smaller `miss`."""
+    need = min_agreeing(params, threshold, miss)
     if need <= 1 or not len(pairs):
         return np.ones(len(pairs), dtype=np.bool_)
     return agreeing_bands(bands, pairs[:, 0], pairs[:, 1]) >= need
