@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from pydantic import BaseModel, Field, field_validator
 
+from ftprep.checks.base import DatasetCheck, RunContext
 from ftprep.checks.dataset._conversations import ANSWERED
 from ftprep.checks.dataset._fingerprint import NO_KEY, Fingerprints, Needs, format_mask
 from ftprep.model.diagnostics import Location
@@ -191,3 +192,17 @@ class LabelTally:
         classes = len(self.groups())
         return (classes >= 2 and labelled >= COVERAGE * self.rows
                 and labelled >= MIN_PER_CLASS * classes)
+
+
+class LabelCheck(DatasetCheck):
+    """A rule over the training examples' labels (FT306, FT307): one `LabelTally` each."""
+
+    def __init__(self, options: LabelOptions, context: RunContext) -> None:
+        super().__init__(options, context)
+        self.tally = LabelTally(options)
+
+    def needs(self) -> Needs:
+        return self.tally.needs()
+
+    def observe_batch(self, prints: Fingerprints) -> None:
+        self.tally.observe_batch(prints)

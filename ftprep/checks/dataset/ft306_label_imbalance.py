@@ -6,13 +6,12 @@ from collections.abc import Iterator
 
 from pydantic import Field
 
-from ftprep.checks.base import DatasetCheck, DatasetFact, RunContext
-from ftprep.checks.dataset._fingerprint import Fingerprints, Needs
+from ftprep.checks.base import DatasetFact, RunContext
 from ftprep.checks.dataset._labels import (
     KEEP,
     MAX_SPELLINGS,
+    LabelCheck,
     LabelOptions,
-    LabelTally,
     shown,
     source_name,
 )
@@ -57,17 +56,10 @@ SPEC = RuleSpec(
 )
 
 
-class Check(DatasetCheck):
+class Check(LabelCheck):
     def __init__(self, options: Options, context: RunContext) -> None:
         super().__init__(options, context)
         self.options: Options = options
-        self.tally = LabelTally(options)
-
-    def needs(self) -> Needs:
-        return self.tally.needs()
-
-    def observe_batch(self, prints: Fingerprints) -> None:
-        self.tally.observe_batch(prints)
 
     def finish(self) -> Iterator[Finding]:
         tally = self.tally

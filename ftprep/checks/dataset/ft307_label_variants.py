@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ftprep.checks.base import DatasetCheck, RunContext
+from ftprep.checks.base import RunContext
 from ftprep.checks.dataset._conversations import joined
-from ftprep.checks.dataset._fingerprint import Fingerprints, Needs
-from ftprep.checks.dataset._labels import KEEP, LabelOptions, LabelTally, shown
+from ftprep.checks.dataset._labels import KEEP, LabelCheck, LabelOptions, shown
 from ftprep.model.diagnostics import Finding, FixSafety, FixSpec, Severity
 from ftprep.registry import RuleSpec, Scope
 
@@ -44,17 +43,10 @@ SPEC = RuleSpec(
 )
 
 
-class Check(DatasetCheck):
+class Check(LabelCheck):
     def __init__(self, options: Options, context: RunContext) -> None:
         super().__init__(options, context)
         self.options: Options = options
-        self.tally = LabelTally(options)
-
-    def needs(self) -> Needs:
-        return self.tally.needs()
-
-    def observe_batch(self, prints: Fingerprints) -> None:
-        self.tally.observe_batch(prints)
 
     def finish(self) -> Iterator[Finding]:
         if not self.tally.classification():
