@@ -51,7 +51,11 @@ _ASCII_DELETE = bytes(b for b in range(128) if _near_char(b) is None)
 
 
 def _folded(text: str) -> str:
-    """NFC, casefold, NFC again (casefolding can leave a decomposed sequence)."""
+    """NFC, casefold, NFC again (casefolding can leave a decomposed sequence).
+
+    ASCII text is already NFC and casefolds as `lower` does: one C pass instead of three."""
+    if text.isascii():
+        return text.lower()
     return unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
 
 
