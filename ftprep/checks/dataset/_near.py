@@ -14,14 +14,37 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
+from pydantic import BaseModel, Field
 
 from ftprep.checks.dataset._fingerprint import Fingerprints
 from ftprep.checks.dataset._rows import Rows
 from ftprep.model.views import View, view_text
 from ftprep.similarity import MinHashParams, pair_jaccard
+
+_DEFAULTS = MinHashParams()
+
+
+class NearOptions(BaseModel, frozen=True, extra="forbid"):
+    """The options FT304 and FT308 share: both read the same MinHash keys, so they must agree
+    on the text and the shingles (the engine computes one set per record)."""
+
+    text: Literal["example", "user", "assistant"] = Field(
+        default="example",
+        description="which text is compared: `example` (every turn with its role), `user` or "
+                    "`assistant` (those turns only); FT304 and FT308 must compare the same text",
+    )
+    threshold: float = Field(
+        default=_DEFAULTS.threshold, ge=0.5, le=1.0,
+        description="Jaccard similarity of word shingles at or above which two examples are "
+                    "near copies (0.8: one word changed in a 50-word text)",
+    )
+    ngram: int = Field(
+        default=_DEFAULTS.ngram, ge=1, le=16,
+        description="words per shingle (shorter texts use fewer); FT304 and FT308 must agree",
+    )
 
 
 class NearRows:

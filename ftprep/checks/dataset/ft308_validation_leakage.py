@@ -3,39 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, Field
 
 from ftprep.checks.base import DatasetCheck, DatasetFact, RunContext
 from ftprep.checks.dataset._duplicates import VIEW_NOUNS, empty_keys, first_with_key
 from ftprep.checks.dataset._fingerprint import TRAIN, VALIDATION, Fingerprints, Needs
-from ftprep.checks.dataset._near import NearRows, Scores, plausible, score, similarity_range
+from ftprep.checks.dataset._near import (
+    NearOptions,
+    NearRows,
+    Scores,
+    plausible,
+    score,
+    similarity_range,
+)
 from ftprep.checks.dataset._rows import listed
 from ftprep.model.diagnostics import Finding, Location, Severity
 from ftprep.model.views import View
 from ftprep.registry import RuleSpec, Scope
 from ftprep.similarity import MinHashParams, candidate_pairs
 
-_DEFAULTS = MinHashParams()
-
-
-class Options(BaseModel, frozen=True, extra="forbid"):
-    text: Literal["example", "user", "assistant"] = Field(
-        default="example",
-        description="which text is compared: `example` (every turn with its role), `user` or "
-                    "`assistant` (those turns only); FT304 must compare the same text",
-    )
-    threshold: float = Field(
-        default=_DEFAULTS.threshold, ge=0.5, le=1.0,
-        description="Jaccard similarity of word shingles at or above which a validation example "
-                    "is a near copy of a training example",
-    )
-    ngram: int = Field(
-        default=_DEFAULTS.ngram, ge=1, le=16,
-        description="words per shingle (shorter texts use fewer); FT304 must use the same",
-    )
+Options = NearOptions  # shared with FT304/FT308: both read one set of MinHash keys
 
 
 SPEC = RuleSpec(
