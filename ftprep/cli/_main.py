@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
@@ -14,28 +15,48 @@ from ftprep import __version__
 from ftprep.model.errors import EXIT_INTERRUPTED, EXIT_USAGE, FtprepError
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+# command name -> (module in ftprep.cli, attribute): imported only when run or listed, so
+# `ftprep lint` (a pre-commit hook, run on every commit) never imports convert, fix or split.
+COMMANDS = {
+    "convert": ("convert", "convert"),
+    "fix": ("fix", "fix"),
+    "lint": ("lint", "lint"),
+    "rule": ("rules", "rule"),
+    "rules": ("rules", "rules"),
+    "split": ("split", "split"),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            module, attribute = COMMANDS[cmd_name]
+            found = getattr(importlib.import_module(f"ftprep.cli.{module}"), attribute)
+            assert isinstance(found, click.Command)
+            self.add_command(found, cmd_name)
+        return self.commands.get(cmd_name)
+
+
+@click.group(cls=LazyGroup,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "-V", "--version", prog_name="ftprep")
 def cli() -> None:
     """Lint and prepare datasets for LLM fine-tuning."""
 
 
 def _register() -> None:
-    if cli.commands:
-        return
-    from ftprep.cli import convert, fix, lint, rules, split
-
-    cli.add_command(convert.convert)
-    cli.add_command(fix.fix)
-    cli.add_command(lint.lint)
-    cli.add_command(rules.rules)
-    cli.add_command(rules.rule)
-    cli.add_command(split.split)
+    """Import every command now, for callers that read `cli.commands` directly."""
+    for name in COMMANDS:
+        cli.get_command(click.Context(cli), name)
 
 
 def run(argv: list[str] | None = None) -> int:
     """Run one command and return its exit code; every expected failure becomes a message."""
-    _register()
     try:
         code = cli.main(args=argv, prog_name="ftprep", standalone_mode=False)
     except FtprepError as error:
