@@ -14,7 +14,6 @@ import click
 from ftprep import __version__
 from ftprep.model.errors import EXIT_INTERRUPTED, EXIT_USAGE, FtprepError
 
-
 # command name -> (module in ftprep.cli, attribute): imported only when run or listed, so
 # `ftprep lint` (a pre-commit hook, run on every commit) never imports convert, fix or split.
 COMMANDS = {
