@@ -113,20 +113,30 @@ def _rename_key(holder: dict[str, Any], old: str, new: str, value: Any) -> None:
     holder.update(items)
 
 
+def _replace_values(
+    data: dict[str, Any], module: ModuleType, code: str, replacement: Callable[[Any], Any],
+    description: str,
+) -> list[Change] | None:
+    """Replace the value at each pointer the rule in `module` reports with `replacement(value)`."""
+    changes: list[Change] = []
+    for finding in _findings(module, data):
+        place = _parent(data, finding.pointer)
+        if place is None:
+            continue
+        holder, key = place
+        holder[key] = replacement(holder[key])
+        changes.append(Change(code, finding.pointer, description))
+    return changes or None
+
+
 # -- safe -------------------------------------------------------------------------------------
 
 
 def decode_double_encoded_arguments(data: dict[str, Any]) -> list[Change] | None:
     """FT114: `"\\"{\\\\\\"city\\\\\\": ...}\\""` becomes `"{\\"city\\": ...}"`: decoded once."""
-    changes: list[Change] = []
-    for finding in _findings(ft114_double_encoded_arguments, data):
-        place = _parent(data, finding.pointer)
-        if place is None:
-            continue
-        holder, key = place
-        holder[key] = orjson.loads(holder[key])  # the rule saw a JSON string holding an object
-        changes.append(Change("FT114", finding.pointer, "decoded the arguments once"))
-    return changes or None
+    # the rule saw a JSON string holding an object
+    return _replace_values(data, ft114_double_encoded_arguments, "FT114", orjson.loads,
+                           "decoded the arguments once")
 
 
 def rename_preference_completion_keys(data: dict[str, Any]) -> list[Change] | None:
@@ -145,15 +155,8 @@ def rename_preference_completion_keys(data: dict[str, Any]) -> list[Change] | No
 
 def rename_developer_role(data: dict[str, Any]) -> list[Change] | None:
     """FT125: a `developer` message becomes a `system` message, the name every schema lists."""
-    changes: list[Change] = []
-    for finding in _findings(ft125_unverified_developer_role, data):
-        place = _parent(data, finding.pointer)
-        if place is None:
-            continue
-        holder, key = place
-        holder[key] = "system"
-        changes.append(Change("FT125", finding.pointer, "renamed role developer to system"))
-    return changes or None
+    return _replace_values(data, ft125_unverified_developer_role, "FT125", lambda _old: "system",
+                           "renamed role developer to system")
 
 
 # -- unsafe -----------------------------------------------------------------------------------
