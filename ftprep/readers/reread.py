@@ -47,12 +47,13 @@ def reread(path: str, offsets: set[int]) -> Iterator[tuple[int, dict[str, Any]]]
         return
     try:
         with open_input(path) as opened:
-            if opened.compression is None and document_kind(opened.head) is None:
+            document = document_kind(opened.head) is not None
+            if opened.compression is None and not document:
                 opened.close()
                 yield from _seek_lines(path, sorted(offsets))
                 return
             source, stats = Source(path), FileStats(path)
-            if document_kind(opened.head) is not None:
+            if document:
                 units = read_values(source, opened, stats)
             else:
                 units = read_lines(source, stats, opened=opened)
