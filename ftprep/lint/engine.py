@@ -105,12 +105,13 @@ class Engine:
             if type(check).observe is not DatasetCheck.observe
         ]
         # Rules that read per-record facts (`Needs`): computed once per batch for all of them.
-        self._fingerprinted = [(a, c) for a, c in self._dataset if c.needs() is not None]
+        self._fingerprinted: list[tuple[ActiveRule, DatasetCheck]] = []
         self.needs: Needs | None = None
-        for _active, check in self._fingerprinted:
+        for active, check in self._dataset:
             needs = check.needs()
-            assert needs is not None
-            self.needs = needs if self.needs is None else self.needs.union(needs)
+            if needs is not None:
+                self._fingerprinted.append((active, check))
+                self.needs = needs if self.needs is None else self.needs.union(needs)
         self._group = TRAIN  # of the source being read
 
     def _build(self, active: ActiveRule) -> DatasetCheck:
