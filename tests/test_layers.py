@@ -23,8 +23,8 @@ LEVELS: list[set[str]] = [
     {"tokens"},
     {"checks"},
     {"lint"},
-    {"fix", "split"},  # repairs are applied by convert too
-    {"convert"},
+    {"fix", "split", "estimate", "export"},  # repairs are applied by convert too
+    {"convert", "submit"},
     {"reporters"},
     {"dev"},
     {"cli"},
