@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import tomllib
 from functools import cache
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -17,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from ftprep.model.diagnostics import Severity
 from ftprep.model.errors import ConfigError
 from ftprep.resources import rules_dir
+from ftprep.suggest import closest
 
 
 class _Strict(BaseModel):
@@ -73,6 +75,26 @@ class Verdict(_Strict):
     source: str = Field(min_length=1)
 
 
+class Hyperparameter(_Strict):
+    """One training hyperparameter as the provider's API takes it.
+
+    `option` is the ftprep flag that sets it (`--epochs` -> "epochs"); `name` the API's own
+    field. A range bound is None where the provider publishes none; `auto` means the API also
+    takes the string "auto" (and that is its default when `default` is None).
+    """
+
+    name: str
+    option: str
+    type: Literal["int", "float", "str", "bool"]
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: bool = False
+    choices: tuple[str, ...] = ()
+    default: int | float | str | bool | None = None
+    auto: bool = False
+    source: str = Field(min_length=1)
+
+
 class ModelProfile(_Strict):
     """One fine-tunable base model.
 
@@ -92,6 +114,9 @@ class ModelProfile(_Strict):
     price: Price | None = None
     price_note: str | None = None  # why there is no price, or what else is billed
     images: ImagePricing | None = None  # None: image tokens cannot be counted for this model
+    # The hyperparameters a job on this model takes, where they differ by model family (Bedrock:
+    # Nova and Claude publish different ranges). None: the provider's list; (): none published.
+    hyperparameters: tuple[Hyperparameter, ...] | None = None
 
     @property
     def exact_counts(self) -> bool:
@@ -120,26 +145,6 @@ class Status(_Strict):
     note: str = ""
 
 
-class Hyperparameter(_Strict):
-    """One training hyperparameter as the provider's API takes it.
-
-    `option` is the ftprep flag that sets it (`--epochs` -> "epochs"); `name` the API's own
-    field. A range bound is None where the provider publishes none; `auto` means the API also
-    takes the string "auto" (and that is its default when `default` is None).
-    """
-
-    name: str
-    option: str
-    type: Literal["int", "float", "str", "bool"]
-    minimum: float | None = None
-    maximum: float | None = None
-    exclusive_minimum: bool = False
-    choices: tuple[str, ...] = ()
-    default: int | float | str | bool | None = None
-    auto: bool = False
-    source: str = Field(min_length=1)
-
-
 class Submission(_Strict):
     """How `ftprep submit` reaches the provider: the adapter, its SDK extra and credentials.
 
@@ -160,10 +165,14 @@ class Submission(_Strict):
 class FormatRules(_Strict):
     """How the provider reads a record, where providers differ (lint applies these).
 
-    Defaults are OpenAI's. `extra_keys`: what the provider does with keys its format does not
-    define (ignore them, or reject the file). `weights`: which messages may carry `weight`.
-    `alternating`: after an optional system message, user and assistant must alternate.
-    `one_format`: every line must have the first line's format.
+    Defaults are OpenAI's. `roles`: the message roles it trains on. `extra_keys`: what the
+    provider does with top-level keys its format does not define (ignore them, or reject the
+    file). `weights`: which messages may carry `weight`. `alternating`: after the opening
+    system message, no two messages in a row have one role (the rules FT108 and FT127 apply).
+    `tools`: a chat record may declare `tools`. `one_format`: every line must have the first
+    line's format. `prompt_parts`: a prompt/completion record's `prompt` may be a list of
+    text and image_url parts, as a user message's content may (Together's multimodal
+    instruction records).
     """
 
     roles: tuple[str, ...] = ("system", "user", "assistant", "tool")
@@ -172,13 +181,17 @@ class FormatRules(_Strict):
     weights: Literal["assistant", "any"] = "assistant"
     tools: bool = True
     one_format: bool = True
+    prompt_parts: bool = False
     source: str = ""
 
 
 class ProviderProfile(_Strict):
     id: str
     name: str
-    extends: str | None = None  # another profile this one copies, then overrides
+    extends: str | None = None  # another profile this one takes the `inherit` keys from
+    # The keys copied from `extends`, named one by one: a fact the child does not list (a status,
+    # a last day for jobs, prices, models) is never inherited by accident.
+    inherit: tuple[str, ...] = ()
     status: Status
     submit: Submission | None = None  # None: ftprep cannot hand off to it except by `export`
     file_suffixes: tuple[str, ...] = (".jsonl",)
@@ -201,9 +214,17 @@ class ProviderProfile(_Strict):
     encodings: dict[str, str] = {}
     model: tuple[ModelProfile, ...] = ()
 
-    def hyperparameter(self, option: str) -> Hyperparameter | None:
+    def hyperparameter(
+        self, option: str, model: ModelProfile | None = None
+    ) -> Hyperparameter | None:
         """The API field an ftprep option (`epochs`, `learning-rate-multiplier`...) sets."""
-        return next((h for h in self.hyperparameters if h.option == option), None)
+        return next((h for h in self.hyperparameters_for(model) if h.option == option), None)
+
+    def hyperparameters_for(self, model: ModelProfile | None) -> tuple[Hyperparameter, ...]:
+        """The model's own list where its family differs, else the provider's."""
+        if model is not None and model.hyperparameters is not None:
+            return model.hyperparameters
+        return self.hyperparameters
 
     def find_model(self, name: str) -> ModelProfile | None:
         """A model by id or alias; fine-tuned names (`ft:base:org:suffix:id`) resolve their base."""
@@ -226,10 +247,16 @@ class ProviderProfile(_Strict):
 
     def encoding_for(self, name: str) -> str | None:
         """The tokenizer of a model this profile does not list, by tiktoken's prefix map."""
+        prefix = self.encoding_prefix(name)
+        return None if prefix is None else self.encodings[prefix]
+
+    def encoding_prefix(self, name: str) -> str | None:
+        """The `encodings` prefix a model name matches, longest first. The catch-all "" means
+        the profile only approximates: the provider's tokenizer is not one ftprep ships."""
         wanted = base_model(name)
         for prefix in sorted(self.encodings, key=len, reverse=True):
             if wanted.startswith(prefix):
-                return self.encodings[prefix]
+                return prefix
         return None
 
 
@@ -248,32 +275,83 @@ def available_providers() -> list[str]:
     return sorted(path.stem for path in (rules_dir() / "providers").glob("*.toml"))
 
 
+# Keys a child never takes from its parent, even when listed: they say who the profile is.
+_OWN_KEYS = frozenset({"id", "name", "extends", "inherit", "status"})
+
+
+def _profile_path(provider_id: str) -> Path:
+    known = available_providers()
+    if provider_id not in known:  # also keeps `--provider ../x` inside rules/providers
+        hint = closest(provider_id, known)
+        raise ConfigError(
+            f"unknown provider {provider_id!r}; known providers: {', '.join(known)}",
+            f"did you mean {hint!r}?" if hint else None,
+        )
+    return rules_dir() / "providers" / f"{provider_id}.toml"
+
+
 def _profile_data(provider_id: str, chain: tuple[str, ...] = ()) -> dict[str, Any]:
-    """A profile's TOML table, with the profile it `extends` underneath (one level of keys:
-    a table the child gives replaces the parent's whole)."""
-    path = rules_dir() / "providers" / f"{provider_id}.toml"
-    if not path.is_file():
-        known = ", ".join(available_providers())
-        raise ConfigError(f"unknown provider {provider_id!r}; known providers: {known}")
+    """A profile's TOML table with the keys it `inherit`s from the profile it `extends`.
+
+    Only the listed keys are copied (a table is copied whole; a key the child also gives is the
+    child's): inheriting everything would hand an OpenAI-compatible service OpenAI's prices and
+    OpenAI's last day for jobs.
+    """
+    path = _profile_path(provider_id)
     if provider_id in chain:
         raise ConfigError(f"{path}: extends makes a loop: {' -> '.join((*chain, provider_id))}")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
-    parent = data.get("extends")
-    if isinstance(parent, str):
-        data = {**_profile_data(parent, (*chain, provider_id)), **data}
-    return data
+    parent, inherit = data.get("extends"), data.get("inherit", [])
+    if parent is None:
+        if inherit:
+            raise ConfigError(f"{path}: inherit: names keys to copy but the profile extends nothing")
+        return data
+    if not isinstance(parent, str):
+        raise ConfigError(f"{path}: extends: must be the id of another profile, not {parent!r}")
+    if not isinstance(inherit, list) or not all(isinstance(k, str) for k in inherit):
+        raise ConfigError(f"{path}: inherit: must be a list of key names")
+    fields = set(ProviderProfile.model_fields)
+    for key in inherit:
+        if key not in fields or key in _OWN_KEYS:
+            allowed = ", ".join(sorted(fields - _OWN_KEYS))
+            raise ConfigError(f"{path}: inherit: {key!r} cannot be inherited; choose from {allowed}")
+    try:
+        base = _profile_data(parent, (*chain, provider_id))
+    except ConfigError as error:
+        if "unknown provider" not in error.message:
+            raise
+        raise ConfigError(f"{path}: extends: {error.message}", error.hint) from None
+    return {**{key: base[key] for key in inherit if key in base}, **data}
+
+
+def _where(data: dict[str, Any], loc: tuple[int | str, ...]) -> str:
+    """`model.2.price` -> `model[2] ('gpt-4o').price`: the key, and which entry it is in."""
+    parts: list[str] = []
+    node: Any = data
+    for part in loc:
+        if isinstance(part, int) and parts:
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+            label = node.get("id", node.get("name")) if isinstance(node, dict) else None
+            parts[-1] += f"[{part}]" + (f" ({label!r})" if isinstance(label, str) else "")
+        else:
+            parts.append(str(part))
+            node = node.get(part) if isinstance(node, dict) else None
+    return ".".join(parts) or "(top level)"
 
 
 @cache
 def load_provider(provider_id: str) -> ProviderProfile:
+    """The validated profile; any problem is a ConfigError naming the file and the key."""
     data = _profile_data(provider_id)
+    path = _profile_path(provider_id)
     try:
-        return ProviderProfile.model_validate(data)
+        profile = ProviderProfile.model_validate(data)
     except ValidationError as error:
         first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        path = rules_dir() / "providers" / f"{provider_id}.toml"
-        raise ConfigError(f"{path}: {where}: {first['msg']}") from None
+        raise ConfigError(f"{path}: {_where(data, first['loc'])}: {first['msg']}") from None
+    if profile.id != provider_id:
+        raise ConfigError(f"{path}: id: {profile.id!r} must be the file's name, {provider_id!r}")
+    return profile
