@@ -262,7 +262,7 @@ class Engine:
         """Feed one checked, counted record to the summary and the dataset rules; a validation
         record only to the rules reading facts (`observe_prints`): it is not training data."""
         if self._group == VALIDATION:
-            self.summary.validation_examples += 1
+            self.summary.observe_validation(record)
             return
         self.summary.observe(record)
         for active, check in self._observers:

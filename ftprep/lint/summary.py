@@ -11,6 +11,9 @@ from ftprep.model.diagnostics import Diagnostic, Severity
 from ftprep.model.record import Record, RecordFormat
 from ftprep.model.sources import FileStats
 
+FORMAT_CODES = {fmt: index for index, fmt in enumerate(RecordFormat)}
+BROKEN = 0x80
+
 
 @dataclass(frozen=True)
 class TokenStats:
@@ -52,6 +55,9 @@ class Summary:
     messages: int = 0
     formats: Counter[str] = field(default_factory=Counter)
     example_tokens: array = field(default_factory=lambda: array("q"))  # type: ignore[type-arg]
+    # One byte per entry of `example_tokens`: the format's index in FORMAT_CODES, plus
+    # BROKEN when a record rule found an error; `ftprep estimate` prices any model from these.
+    example_kinds: bytearray = field(default_factory=bytearray)
     over_limit: int = 0
     billed_tokens: int = 0
     by_severity: Counter[Severity] = field(default_factory=Counter)
@@ -65,6 +71,7 @@ class Summary:
     uncounted_images: Counter[str] = field(default_factory=Counter)  # Uncounted name -> images
     unreadable_examples: int = 0  # examples with a value that holds no countable text
     validation_examples: int = 0  # records read from `--validation` files (not counted above)
+    validation_tokens: array = field(default_factory=lambda: array("q"))  # type: ignore[type-arg]
     dataset: list[DatasetFact] = field(default_factory=list)  # from the dataset rules, at the end
 
     def observe(self, record: Record) -> None:
@@ -76,6 +83,7 @@ class Summary:
         if record.format is RecordFormat.UNKNOWN:
             return  # no training text: its zero tokens would only drag the statistics down
         self.example_tokens.append(tokens.total)
+        self.example_kinds.append(FORMAT_CODES[record.format] | (BROKEN if record.errors else 0))
         if tokens.limit is not None and tokens.total > tokens.limit:
             self.over_limit += 1
             self.billed_tokens += tokens.limit
@@ -89,6 +97,19 @@ class Summary:
                 self.uncounted_images.update(tokens.uncounted_images)
             if tokens.unreadable:
                 self.unreadable_examples += 1
+
+    def observe_validation(self, record: Record) -> None:
+        """A `--validation` record: counted apart, since it is not training data."""
+        self.validation_examples += 1
+        if record.format is not RecordFormat.UNKNOWN:
+            self.validation_tokens.append(record.tokens.total)
+
+    def examples_of(self, formats: tuple[str, ...] | frozenset[str]) -> list[int]:
+        """The token totals of the usable examples in `formats`, in file order."""
+        wanted = {FORMAT_CODES[fmt] for fmt in RecordFormat if fmt.value in formats}
+        kinds = self.example_kinds
+        return [total for total, kind in zip(self.example_tokens, kinds, strict=True)
+                if kind in wanted]
 
     def usable(self, formats: tuple[str, ...] | frozenset[str]) -> int:
         """Examples in one of `formats` that no record rule reported an error for."""

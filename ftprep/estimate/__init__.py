@@ -1,0 +1,1 @@
+"""`ftprep estimate`: billed tokens, epochs and cost per target model, from one count per tokenizer."""
