@@ -30,14 +30,17 @@ def run_context(settings: Settings) -> RunContext:
     elif name is not None:
         known = [m.id for m in provider.model] + [a for m in provider.model for a in m.aliases]
         hint = closest(name, known)
-        suggestion = f"did you mean {hint!r}?" if hint else f"known models: {', '.join(known)}"
-        by_prefix = provider.encoding_for(name)
-        if by_prefix is None:
+        suggestion = (f"did you mean {hint!r}?" if hint else
+                      f"known models: {', '.join(known)}" if known else "it lists no models")
+        prefix = provider.encoding_prefix(name)
+        if prefix is None:
             raise ConfigError(f"unknown model {name!r} for provider {provider.id}", suggestion)
-        encoding = by_prefix
+        encoding = provider.encodings[prefix]
+        # The catch-all "" prefix: the provider's tokenizer is not one ftprep ships.
+        how = "by name prefix" if prefix else "an approximation: token counts are estimates"
         notes.append(
             f"model {name!r} is not in the {provider.id} profile: counting with {encoding} "
-            f"(by name prefix), with no per-example limit or price; {suggestion}"
+            f"({how}), with no per-example limit or price; {suggestion}"
         )
     limit = settings.max_tokens or (model.max_tokens_per_example if model else None)
     return RunContext(provider, model, model.id if model else name, encoding, limit, tuple(notes))
