@@ -18,9 +18,11 @@ from ftprep.model.errors import EXIT_INTERRUPTED, EXIT_USAGE, FtprepError
 # `ftprep lint` (a pre-commit hook, run on every commit) never imports convert, fix or split.
 COMMANDS = {
     "convert": ("convert", "convert"),
+    "export": ("export", "export"),
     "estimate": ("estimate", "estimate"),
     "fix": ("fix", "fix"),
     "lint": ("lint", "lint"),
+    "providers": ("providers", "providers"),
     "rule": ("rules", "rule"),
     "rules": ("rules", "rules"),
     "split": ("split", "split"),

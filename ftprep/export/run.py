@@ -1,0 +1,331 @@
+"""`export` as one library call: check the request, pick the file's layout, convert, write.
+
+Two passes over each input: the first finds the layout most records take (a trainer reads one
+layout per file, so records of another are refused, not mixed in), the second converts and
+writes. Every record read is written or rejected (with file, line and reason, to
+`OUT.rejects.jsonl`); blank lines are counted apart. All outputs are written atomically, in
+input order, keys in a fixed order: the same input gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+
+from ftprep.export import axolotl, llamafactory
+from ftprep.export.axolotl import AxolotlTarget
+from ftprep.export.base import Notes, Refusal, Target, record_kind
+from ftprep.export.bedrock import SCHEMAS, BedrockTarget
+from ftprep.export.limits import Limits, load_limits
+from ftprep.export.llamafactory import LlamaFactoryTarget
+from ftprep.export.trl import TrlTarget
+from ftprep.export.vertex import VertexTarget
+from ftprep.model.errors import FtprepError
+from ftprep.model.sources import FileStats, Source
+from ftprep.parsing import BOM, parse_line
+from ftprep.readers._open import STDIN, open_input
+from ftprep.readers._values import document_kind
+from ftprep.readers.jsonl import other_format, read_lines
+from ftprep.writers import atomic_bytes, atomic_text
+
+TARGETS = ("trl", "axolotl", "llamafactory", "vertex", "bedrock")
+CLOUD = {"vertex": "vertex", "bedrock": "bedrock"}  # target -> provider profile
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    path: str
+    target: str
+    output: Path
+    validation: str | None = None
+    model: str | None = None
+    name: str | None = None  # LLaMA-Factory dataset name (default: the output's stem)
+
+
+@dataclass
+class FileResult:
+    """One input: records read, written and rejected by reason, and blank lines skipped."""
+
+    path: str
+    output: Path
+    read: int = 0
+    written: int = 0
+    blank: int = 0
+    rejected: Counter[str] = field(default_factory=Counter)
+    bytes: int = 0  # bytes written
+
+    @property
+    def rejected_total(self) -> int:
+        return sum(self.rejected.values())
+
+
+@dataclass
+class ExportResult:
+    request: ExportRequest
+    family: str | None  # the layout written (None: no record could be exported)
+    files: list[FileResult]
+    rejects: Path
+    notes: Notes
+    extra: Path | None = None  # the Axolotl snippet or LLaMA-Factory dataset_info.json
+    schema: str | None = None  # Bedrock: the schema chosen by --model
+    problems: list[str] = field(default_factory=list)  # the target would refuse the files
+    limit_notes: list[str] = field(default_factory=list)
+    next_steps: list[str] = field(default_factory=list)
+
+    @property
+    def written_files(self) -> list[Path]:
+        found = [f.output for f in self.files] + [self.rejects]
+        return found + ([self.extra] if self.extra is not None else [])
+
+
+def make_target(name: str, model: str | None) -> Target:
+    if name == "trl":
+        return TrlTarget()
+    if name == "axolotl":
+        return AxolotlTarget()
+    if name == "llamafactory":
+        return LlamaFactoryTarget()
+    if name == "vertex":
+        return VertexTarget()
+    if name == "bedrock":
+        return BedrockTarget(model)
+    raise FtprepError(f"unknown export target {name!r}", f"use one of {', '.join(TARGETS)}")
+
+
+def side_paths(output: Path) -> tuple[Path, Path]:
+    """`out/train.jsonl` -> (`out/train.val.jsonl`, `out/train.rejects.jsonl`)."""
+    stem, suffix = output.stem, output.suffix or ".jsonl"
+    return output.with_name(f"{stem}.val{suffix}"), output.with_name(f"{stem}.rejects.jsonl")
+
+
+def _check_input(path: str) -> None:
+    if path == STDIN:
+        raise FtprepError("export cannot read stdin: it reads its input twice",
+                          "save the data to a file first (compressed is fine)")
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise FtprepError(f"{path}: no such file") from None
+    except OSError as error:
+        raise FtprepError(f"{path}: cannot read ({error.strerror or error})") from None
+    if not stat.S_ISREG(mode):
+        raise FtprepError(f"{path}: not a regular file", "export takes one JSON Lines file")
+    kind = other_format(Path(path))
+    if kind is not None:
+        raise FtprepError(f"{path}: is {kind}, not JSON Lines",
+                          "turn it into JSON Lines with `ftprep convert` first")
+
+
+def check_paths(request: ExportRequest) -> list[tuple[str, Path]]:
+    """(input, output) pairs, checked: inputs readable twice, no output over an input."""
+    pairs = [(request.path, request.output)]
+    validation_out, rejects = side_paths(request.output)
+    if request.validation is not None:
+        pairs.append((request.validation, validation_out))
+    inputs = set()
+    for source, _ in pairs:
+        _check_input(source)
+        inputs.add(Path(source).resolve())
+    for out in [p for _, p in pairs] + [rejects]:
+        if out.resolve() in inputs:
+            raise FtprepError(f"the output {out} is an input file", "write the export elsewhere")
+        if not out.resolve().parent.is_dir():
+            raise FtprepError(f"{out}: cannot write (no such directory: {out.parent})")
+    return pairs
+
+
+def _lines(path: str) -> Iterator[tuple[int, bytes | None, Any, str | None]]:
+    """(line, raw, value, why not a record) per line; raw None for a blank line."""
+    stats = FileStats(path)
+    with open_input(path) as opened:
+        kind = document_kind(opened.head)
+        if kind is not None:
+            raise FtprepError(f"{path}: the file is {kind}, not JSON Lines",
+                              "export reads one record per line; use `ftprep convert` first")
+        for raw in read_lines(Source(path), stats, opened=opened):
+            data = raw.data.removeprefix(BOM)
+            if not data or data.isspace():
+                yield raw.line, None, None, None
+                continue
+            value, error = parse_line(data)
+            if error is not None:
+                yield raw.line, data, None, f"not valid JSON: {error.message} (column {error.column})"
+            elif type(value) is not dict:
+                yield raw.line, data, None, "not a JSON object"
+            else:
+                yield raw.line, data, value, None
+    if stats.read_error:
+        raise FtprepError(f"{path}: {stats.read_error} (at line {stats.read_error_line:,}); "
+                          "nothing was written", "recompress or repair the file")
+
+
+def majority_family(path: str, target: Target) -> str | None:
+    """The layout most records of the training file take (ties: the first seen)."""
+    counts: Counter[str] = Counter()
+    for _, _, value, _ in _lines(path):
+        if value is not None:
+            kind = record_kind(value)
+            family = target.family(kind) if kind is not None else None
+            if family is not None:
+                counts[family] += 1
+    return counts.most_common(1)[0][0] if counts else None
+
+
+class _Writer:
+    """Pass 2 over one input: convert each record or reject it, counting both."""
+
+    def __init__(self, target: Target, family: str | None, limits: Limits | None,
+                 notes: Notes, rejects: IO[bytes]) -> None:
+        self.target, self.family, self.limits = target, family, limits
+        self.notes, self.rejects = notes, rejects
+
+    def run(self, path: str, out: IO[bytes], result: FileResult) -> None:
+        for line, raw, value, problem in _lines(path):
+            if raw is None:
+                result.blank += 1
+                continue
+            result.read += 1
+            if value is None:
+                self._reject(result, line, "invalid", problem or "", raw=raw)
+                continue
+            try:
+                converted = self._convert(value)
+            except Refusal as refusal:
+                self._reject(result, line, refusal.reason, refusal.detail, value=value)
+                continue
+            data = orjson.dumps(converted) + b"\n"
+            out.write(data)
+            result.written += 1
+            result.bytes += len(data)
+
+    def _convert(self, value: dict[str, Any]) -> dict[str, Any]:
+        kind = record_kind(value)
+        if kind is None:
+            raise Refusal("format", "not a chat, preference, prompt/completion or text record")
+        family = self.target.family(kind)
+        if family is None:
+            raise Refusal("unsupported", f"{self.target.name} export takes no {kind} records")
+        if family != self.family:
+            raise Refusal("mixed-format", f"a {kind} record ({family}) in a file of {self.family} "
+                                          "records: a trainer reads one layout per file; export "
+                                          "them separately")
+        notes = Notes()  # kept only when the record is written
+        converted = self.target.convert(kind, value, notes)
+        if self.limits is not None:
+            self.limits.check(kind, value)
+        self.notes.counts.update(notes.counts)
+        self.notes.used |= notes.used
+        return converted
+
+    def _reject(self, result: FileResult, line: int, reason: str, detail: str,
+                value: Any = None, raw: bytes | None = None) -> None:
+        result.rejected[reason] += 1
+        document: dict[str, Any] = {"path": result.path, "line": line, "reason": reason,
+                                    "detail": detail}
+        if value is not None:
+            document["record"] = value
+        else:
+            document["text"] = (raw or b"").decode("utf-8", errors="replace")
+        self.rejects.write(orjson.dumps(document) + b"\n")
+
+
+def export_file(request: ExportRequest) -> ExportResult:
+    """Export `request.path` (and its validation file); see the module docstring."""
+    pairs = check_paths(request)
+    target = make_target(request.target, request.model)
+    _, rejects_path = side_paths(request.output)
+    family = majority_family(request.path, target)
+    notes = Notes()
+    result = ExportResult(request, family, [FileResult(p, o) for p, o in pairs], rejects_path, notes)
+    if isinstance(target, BedrockTarget):
+        result.schema = SCHEMAS[target.schema]
+    limits = load_limits(CLOUD[request.target], request.model) if request.target in CLOUD else None
+    names = _dataset_names(request, pairs) if request.target == "llamafactory" else {}
+    info_path = request.output.parent / "dataset_info.json"
+    existing = llamafactory.read_dataset_info(info_path, names) if names else {}
+    try:
+        with ExitStack() as stack:
+            rejects = stack.enter_context(atomic_bytes(rejects_path))
+            writer = _Writer(target, family, limits, notes, rejects)
+            for file in result.files:
+                out = stack.enter_context(atomic_bytes(file.output))
+                writer.run(file.path, out, file)
+    except OSError as error:
+        raise FtprepError(f"cannot write {error.filename or request.output} "
+                          f"({error.strerror or error}); nothing was written") from None
+    _finish(request, result, limits, names, info_path, existing)
+    return result
+
+
+def _dataset_names(request: ExportRequest, pairs: list[tuple[str, Path]]) -> dict[str, str]:
+    name = request.name or request.output.stem
+    names = {name: pairs[0][1].name}
+    if len(pairs) > 1:
+        names[f"{name}_val"] = pairs[1][1].name
+    return names
+
+
+def _finish(request: ExportRequest, result: ExportResult, limits: Limits | None,
+            names: dict[str, str], info_path: Path, existing: dict[str, Any]) -> None:
+    """Side files (snippet, dataset_info.json), limit checks and the next command."""
+    train, *validation = result.files
+    family = result.family
+    if not train.written:
+        result.problems.append(f"no record of {train.path} could be exported; "
+                               f"see {result.rejects}")
+    if limits is not None:
+        held = validation[0] if validation else None
+        result.problems += limits.file_problems(
+            train.written, train.bytes, held.written if held else None, held.bytes if held else None)
+        result.limit_notes += limits.notes
+    if family is None:
+        return
+    if request.target == "axolotl":
+        result.extra = request.output.with_name(f"{request.output.stem}.axolotl.yaml")
+        text = axolotl.snippet(family, train.output.name,
+                               validation[0].output.name if validation else None,
+                               result.notes.used, request.model)
+        with atomic_text(result.extra) as stream:
+            stream.write(text)
+    elif request.target == "llamafactory":
+        entries = {name: llamafactory.dataset_entry(family, file_name, result.notes.used)
+                   for name, file_name in names.items()}
+        llamafactory.write_dataset_info(info_path, existing, entries)
+        result.extra = info_path
+    result.next_steps = _next_steps(request, result, names)
+
+
+_LLAMAFACTORY_STAGE = {"sharegpt": "sft", "sharegpt-ranking": "dpo", "alpaca": "sft",
+                       "pretraining": "pt"}
+
+
+def _next_steps(request: ExportRequest, result: ExportResult, names: dict[str, str]) -> list[str]:
+    out = str(request.output)
+    model = request.model or "MODEL"
+    family = result.family or ""
+    if request.target == "trl":
+        trainer = "DPOTrainer" if family == "preference" else "SFTTrainer"
+        return [(f"datasets.load_dataset(\"json\", data_files=\"{out}\", split=\"train\"), then "
+                f"trl.{trainer}(model=\"{model}\", train_dataset=...)")]
+    if request.target == "axolotl":
+        return [f"merge {result.extra} into your config.yml, then: axolotl train config.yml"]
+    if request.target == "llamafactory":
+        dataset_names = list(names)
+        evaluation = f" eval_dataset: {dataset_names[1]}," if len(dataset_names) > 1 else ""
+        return [(f"llamafactory-cli train with model_name_or_path: {model}, stage: "
+                f"{_LLAMAFACTORY_STAGE.get(family, 'sft')}, dataset_dir: "
+                f"{request.output.parent}, dataset: {dataset_names[0]},{evaluation} "
+                "template: <your model's template>")]
+    bucket = "gs://BUCKET" if request.target == "vertex" else "s3://BUCKET"
+    copy = "gsutil cp" if request.target == "vertex" else "aws s3 cp"
+    steps = [f"{copy} {f.output} {bucket}/{f.output.name}" for f in result.files]
+    steps.append(f"ftprep submit {out} --provider {request.target} --model {model} --dry-run")
+    return steps

@@ -1,0 +1,298 @@
+"""`ftprep export`: each target's format (golden files), nothing lost, byte-identical re-runs,
+the target's limits, and bad input as located messages.
+
+Goldens live in tests/golden/export/ and are compared byte for byte; only
+`FTPREP_UPDATE_GOLDEN=1 pytest tests/test_export.py` rewrites them (review the diff like code).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ftprep.cli._main import run as main_run
+
+HERE = Path(__file__).parent
+GOLDEN = HERE / "golden" / "export"
+DATA = HERE / "data" / "export"
+UPDATE = os.environ.get("FTPREP_UPDATE_GOLDEN") == "1"
+TARGETS = ("trl", "axolotl", "llamafactory", "vertex", "bedrock")
+SIDE_FILES = {"axolotl": "out/train.axolotl.yaml", "llamafactory": "out/dataset_info.json"}
+
+
+def run(cwd: Path, *args: str) -> tuple[int, str]:
+    """The real entry point in `cwd`; returns the exit code and stderr (the summary)."""
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        with CliRunner().isolation() as streams:
+            code = main_run(list(args))
+            sys.stderr.flush()
+            err = streams[1].getvalue()
+    finally:
+        os.chdir(old)
+    return code, err.decode()
+
+
+def check_golden(name: str, data: bytes) -> None:
+    path = GOLDEN / name
+    if UPDATE:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    assert path.is_file(), f"{path} is missing: write it with FTPREP_UPDATE_GOLDEN=1 and review it"
+    assert data == path.read_bytes(), f"output differs from {path}"
+
+
+@pytest.fixture
+def work(tmp_path: Path) -> Path:
+    for name in ("mixed.jsonl", "val.jsonl"):
+        shutil.copy(DATA / name, tmp_path / name)
+    (tmp_path / "out").mkdir()
+    return tmp_path
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows),
+                    encoding="utf-8")
+    return path
+
+
+def lines(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_each_target_matches_its_golden_files(work: Path, target: str) -> None:
+    code, err = run(work, "export", "mixed.jsonl", "--to", target, "-o", "out/train.jsonl",
+                    "--validation", "val.jsonl")
+    assert code == 0, err
+    check_golden(f"{target}.train.jsonl", (work / "out/train.jsonl").read_bytes())
+    check_golden(f"{target}.val.jsonl", (work / "out/train.val.jsonl").read_bytes())
+    check_golden(f"{target}.rejects.jsonl", (work / "out/train.rejects.jsonl").read_bytes())
+    check_golden(f"{target}.summary.txt", err.encode())
+    if target in SIDE_FILES:
+        side = work / SIDE_FILES[target]
+        check_golden(f"{target}.{side.name}", side.read_bytes())
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_every_record_is_written_or_rejected_with_its_line(work: Path, target: str) -> None:
+    code, err = run(work, "export", "mixed.jsonl", "--to", target, "-o", "out/train.jsonl")
+    assert code == 0, err
+    records = [line for line in (work / "mixed.jsonl").read_text().splitlines() if line.strip()]
+    written = (work / "out/train.jsonl").read_text().splitlines()
+    rejects = lines(work / "out/train.rejects.jsonl")
+    assert len(records) == len(written) + len(rejects)
+    assert all(r["path"] == "mixed.jsonl" and r["reason"] and r["detail"] for r in rejects)
+    assert {r["line"] for r in rejects} >= {10, 11, 12}  # bad JSON, an array, no known format
+    assert f"{len(records)} records read, {len(written)} written" in err
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_the_same_input_gives_byte_identical_output(work: Path, target: str) -> None:
+    outputs = []
+    for _ in range(2):
+        run(work, "export", "mixed.jsonl", "--to", target, "-o", "out/train.jsonl",
+            "--validation", "val.jsonl")
+        outputs.append({p.name: p.read_bytes() for p in sorted((work / "out").iterdir())})
+    assert outputs[0] == outputs[1]
+
+
+def test_sharegpt_maps_roles_and_tools_as_llamafactory_documents(work: Path) -> None:
+    run(work, "export", "mixed.jsonl", "--to", "llamafactory", "-o", "out/train.jsonl")
+    rows = lines(work / "out/train.jsonl")
+    assert rows[0]["system"] == "Classify sentiment."
+    assert [t["from"] for t in rows[0]["conversations"]] == ["human", "gpt"]
+    tool_row = next(r for r in rows if "tools" in r)
+    assert [t["from"] for t in tool_row["conversations"]] == \
+        ["human", "function_call", "observation", "gpt"]
+    assert json.loads(tool_row["conversations"][1]["value"]) == \
+        {"name": "get_weather", "arguments": {"city": "Paris"}}
+    assert json.loads(tool_row["tools"])[0]["name"] == "get_weather"  # unwrapped, as the demo
+    entry = json.loads((work / "out/dataset_info.json").read_text())["train"]
+    assert entry["formatting"] == "sharegpt"
+    assert entry["columns"] == {"messages": "conversations", "system": "system", "tools": "tools"}
+    assert entry["tags"]["user_tag"] == "human" and entry["tags"]["assistant_tag"] == "gpt"
+
+
+def test_dataset_info_is_merged_never_clobbered(work: Path) -> None:
+    info = work / "out/dataset_info.json"
+    info.write_text(json.dumps({"alpaca_en_demo": {"file_name": "alpaca_en_demo.json"}}))
+    code, _ = run(work, "export", "mixed.jsonl", "--to", "llamafactory", "-o", "out/train.jsonl",
+                  "--validation", "val.jsonl", "--name", "mine")
+    assert code == 0
+    merged = json.loads(info.read_text())
+    assert list(merged) == ["alpaca_en_demo", "mine", "mine_val"]
+    assert merged["alpaca_en_demo"] == {"file_name": "alpaca_en_demo.json"}
+    assert merged["mine_val"]["file_name"] == "train.val.jsonl"
+    # a dataset of the same name for another file is someone else's: refused, nothing written
+    (work / "out/train.jsonl").unlink()
+    code, err = run(work, "export", "mixed.jsonl", "--to", "llamafactory", "-o",
+                    "out/train.jsonl", "--name", "alpaca_en_demo")
+    assert code == 2 and "already has a dataset named 'alpaca_en_demo'" in err
+    assert not (work / "out/train.jsonl").exists()
+    assert json.loads(info.read_text()) == merged
+
+
+PREFERENCE = {"input": {"messages": [{"role": "system", "content": "Be kind."},
+                                     {"role": "user", "content": "Sky colour?"}]},
+              "preferred_output": [{"role": "assistant", "content": "Blue."}],
+              "non_preferred_output": [{"role": "assistant", "content": "Green."}]}
+
+
+def test_preference_records_take_each_trainers_preference_layout(tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "dpo.jsonl", [PREFERENCE])
+    run(tmp_path, "export", "dpo.jsonl", "--to", "trl", "-o", "trl.jsonl")
+    assert lines(tmp_path / "trl.jsonl") == [{
+        "prompt": [{"role": "system", "content": "Be kind."}, {"role": "user", "content": "Sky colour?"}],
+        "chosen": [{"role": "assistant", "content": "Blue."}],
+        "rejected": [{"role": "assistant", "content": "Green."}]}]
+    run(tmp_path, "export", "dpo.jsonl", "--to", "axolotl", "-o", "ax.jsonl")
+    assert lines(tmp_path / "ax.jsonl")[0]["chosen"] == {"role": "assistant", "content": "Blue."}
+    snippet = (tmp_path / "ax.axolotl.yaml").read_text()
+    assert "rl: dpo" in snippet and "type: chat_template.default" in snippet
+    assert "field_chosen: chosen" in snippet
+    run(tmp_path, "export", "dpo.jsonl", "--to", "llamafactory", "-o", "lf.jsonl")
+    row = lines(tmp_path / "lf.jsonl")[0]
+    assert row == {"conversations": [{"from": "human", "value": "Sky colour?"}],
+                   "chosen": {"from": "gpt", "value": "Blue."},
+                   "rejected": {"from": "gpt", "value": "Green."}, "system": "Be kind."}
+    entry = json.loads((tmp_path / "dataset_info.json").read_text())["lf"]
+    assert entry["ranking"] is True
+    assert entry["columns"] == {"messages": "conversations", "chosen": "chosen",
+                                "rejected": "rejected", "system": "system"}
+
+
+def test_prompt_completion_and_text_records(tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "pc.jsonl", [{"prompt": "2+2=", "completion": " 4"}])
+    write_jsonl(tmp_path / "text.jsonl", [{"text": "A document."}])
+    run(tmp_path, "export", "pc.jsonl", "--to", "trl", "-o", "a.jsonl")
+    assert lines(tmp_path / "a.jsonl") == [{"prompt": "2+2=", "completion": " 4"}]
+    run(tmp_path, "export", "pc.jsonl", "--to", "llamafactory", "-o", "b.jsonl")
+    assert lines(tmp_path / "b.jsonl") == [{"instruction": "2+2=", "input": "", "output": " 4"}]
+    assert json.loads((tmp_path / "dataset_info.json").read_text())["b"]["columns"] == \
+        {"prompt": "instruction", "query": "input", "response": "output"}
+    run(tmp_path, "export", "pc.jsonl", "--to", "axolotl", "-o", "c.jsonl")
+    assert lines(tmp_path / "c.jsonl") == [{"segments": [{"label": False, "text": "2+2="},
+                                                         {"label": True, "text": " 4"}]}]
+    assert "type: input_output" in (tmp_path / "c.axolotl.yaml").read_text()
+    run(tmp_path, "export", "text.jsonl", "--to", "trl", "-o", "d.jsonl")
+    assert lines(tmp_path / "d.jsonl") == [{"text": "A document."}]
+    code, err = run(tmp_path, "export", "text.jsonl", "--to", "vertex", "-o", "e.jsonl")
+    assert code == 1 and "rejected unsupported: 1" in err
+
+
+def _load(path: Path):  # type: ignore[no-untyped-def]
+    datasets = pytest.importorskip("datasets")
+    return datasets.load_dataset("json", data_files=str(path), split="train",
+                                 cache_dir=str(path.parent / "hf-cache"))
+
+
+@pytest.fixture
+def offline_hf(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
+    monkeypatch.setenv("HF_DATASETS_CACHE", str(tmp_path / "hf-cache"))
+
+
+def test_trl_output_loads_with_the_datasets_library(work: Path, offline_hf: None) -> None:
+    run(work, "export", "mixed.jsonl", "--to", "trl", "-o", "out/train.jsonl")
+    chat = _load(work / "out/train.jsonl")
+    assert set(chat.column_names) == {"messages", "tools"}  # language modeling, conversational
+    assert chat[0]["messages"][0]["role"] == "system"
+    call = chat[2]["messages"][1]["tool_calls"][0]["function"]
+    assert call["name"] == "get_weather" and call["arguments"]["city"] == "Paris"
+    write_jsonl(work / "dpo.jsonl", [PREFERENCE])
+    run(work, "export", "dpo.jsonl", "--to", "trl", "-o", "out/dpo.jsonl")
+    assert _load(work / "out/dpo.jsonl").column_names == ["prompt", "chosen", "rejected"]
+    write_jsonl(work / "pc.jsonl", [{"prompt": "2+2=", "completion": " 4"}])
+    run(work, "export", "pc.jsonl", "--to", "trl", "-o", "out/pc.jsonl")
+    assert _load(work / "out/pc.jsonl").column_names == ["prompt", "completion"]
+
+
+def test_vertex_reports_an_example_over_the_models_token_limit(tmp_path: Path) -> None:
+    long = " ".join(["word"] * 140_000)  # ~140k tokens > gemini-2.5-flash's 131,072
+    write_jsonl(tmp_path / "t.jsonl", [
+        {"messages": [{"role": "user", "content": long}, {"role": "assistant", "content": "ok"}]},
+        {"messages": [{"role": "user", "content": "short"}, {"role": "assistant", "content": "ok"}]},
+    ])
+    code, err = run(tmp_path, "export", "t.jsonl", "--to", "vertex", "--model", "gemini-2.5-flash",
+                    "-o", "v.jsonl")
+    assert code == 0, err
+    rejects = lines(tmp_path / "v.rejects.jsonl")
+    assert [(r["line"], r["reason"]) for r in rejects] == [(1, "over-limit")]
+    assert "131,072-token per-example limit of gemini-2.5-flash" in rejects[0]["detail"]
+    assert "estimated with o200k_base" in rejects[0]["detail"]
+    assert "token counts are estimates" in err
+
+
+@pytest.mark.parametrize("target", ["vertex", "bedrock"])
+def test_too_few_examples_is_a_problem(tmp_path: Path, target: str) -> None:
+    write_jsonl(tmp_path / "t.jsonl", [PREFERENCE])
+    code, err = run(tmp_path, "export", "t.jsonl", "--to", target, "-o", "v.jsonl")
+    assert code == 1
+    assert "problem: 0 training examples" in err and "needs at least 1" in err
+
+
+CHAT = {"messages": [{"role": "system", "content": "Terse."}, {"role": "user", "content": "Hi"},
+                     {"role": "assistant", "content": "Hello."}]}
+
+
+def test_bedrock_schema_follows_the_model_family(tmp_path: Path) -> None:
+    single = {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello."}]}
+    write_jsonl(tmp_path / "t.jsonl", [CHAT, single])
+    run(tmp_path, "export", "t.jsonl", "--to", "bedrock", "-m",
+        "anthropic.claude-3-haiku-20240307-v1:0:200k", "-o", "claude.jsonl")
+    assert lines(tmp_path / "claude.jsonl")[0] == {
+        "system": "Terse.", "messages": [{"role": "user", "content": "Hi"},
+                                         {"role": "assistant", "content": "Hello."}]}
+    code, err = run(tmp_path, "export", "t.jsonl", "--to", "bedrock", "-m",
+                    "meta.llama3-1-8b-instruct-v1:0:128k", "-o", "llama.jsonl")
+    assert lines(tmp_path / "llama.jsonl") == [{"prompt": "Hi", "completion": "Hello."}]
+    assert lines(tmp_path / "llama.rejects.jsonl")[0]["reason"] == "shape"
+    write_jsonl(tmp_path / "bad.jsonl", [{"messages": [
+        {"role": "user", "content": "User: hi"}, {"role": "assistant", "content": "Hello."}]}])
+    run(tmp_path, "export", "bad.jsonl", "--to", "bedrock", "-o", "nova.jsonl")
+    assert lines(tmp_path / "nova.rejects.jsonl")[0]["reason"] == "forbidden-text"
+
+
+def test_bad_input_is_a_located_message_not_a_traceback(tmp_path: Path) -> None:
+    code, err = run(tmp_path, "export", "missing.jsonl", "--to", "trl", "-o", "o.jsonl")
+    assert code == 2 and "missing.jsonl: no such file" in err
+    (tmp_path / "array.jsonl").write_text('[{"messages": []},\n{"messages": []}]\n')
+    code, err = run(tmp_path, "export", "array.jsonl", "--to", "trl", "-o", "o.jsonl")
+    assert code == 2 and "not JSON Lines" in err and "Traceback" not in err
+    write_jsonl(tmp_path / "in.jsonl", [CHAT])
+    code, err = run(tmp_path, "export", "in.jsonl", "--to", "trl", "-o", "in.jsonl")
+    assert code == 2 and "is an input file" in err
+    code, err = run(tmp_path, "export", "in.jsonl", "--to", "trl", "-o", "nowhere/o.jsonl")
+    assert code == 2 and "no such directory" in err
+
+
+CORPORA = Path("/work/shared/corpora")
+REAL_FILES = ["cookbook/toy_chat_fine_tuning.jsonl", "cookbook/drone_training.jsonl",
+              "llamafactory/v1_sft_demo.jsonl"]
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_real_files_export_with_every_record_accounted_for(tmp_path: Path, target: str) -> None:
+    if not CORPORA.is_dir():
+        pytest.skip("the shared corpora are not here")
+    for name in REAL_FILES:
+        source = CORPORA / name
+        if not source.is_file():
+            continue
+        out = tmp_path / f"{source.stem}.jsonl"
+        code, err = run(tmp_path, "export", str(source), "--to", target, "-o", str(out))
+        assert code in (0, 1), err
+        records = sum(1 for line in source.read_bytes().splitlines() if line.strip())
+        written = len(out.read_bytes().splitlines())
+        rejected = len(out.with_name(f"{source.stem}.rejects.jsonl").read_bytes().splitlines())
+        assert records == written + rejected, (name, err)
