@@ -26,6 +26,7 @@ COMMANDS = {
     "rule": ("rules", "rule"),
     "rules": ("rules", "rules"),
     "split": ("split", "split"),
+    "submit": ("submit", "submit"),
 }
 
 

@@ -1,0 +1,150 @@
+"""`ftprep submit`: lint gate, upload, one job, optional --wait; --dry-run shows the requests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ftprep.cli._options import config_options
+from ftprep.config import load_settings, with_overrides
+from ftprep.model.errors import EXIT_CLEAN, EXIT_PROBLEMS, FtprepError
+from ftprep.providers.profile import load_provider
+from ftprep.readers.jsonl import resolve_sources
+from ftprep.submit.gate import lint_gate
+from ftprep.submit.manifest import Manifest, default_path
+from ftprep.submit.plan import Choices, Request
+from ftprep.submit.prepare import api_key, plan_and_adapter, prepare, require_live
+from ftprep.submit.run import POLL_ENV, submit as run_submit
+
+# Flags for the common hyperparameters; any other the profile lists goes through -H.
+FLAGS = ("epochs", "learning-rate-multiplier", "learning-rate", "batch-size", "seed", "beta")
+
+
+def _note(message: str) -> None:
+    click.echo(f"ftprep: {message}", err=True)
+
+
+@click.command()
+@click.argument("training", type=click.Path(path_type=Path))
+@click.option("--provider", default=None, help="Provider profile (default: openai).")
+@click.option("--model", "-m", default=None, help="Base model to fine-tune, e.g. gpt-4o-2024-08-06.")
+@click.option("--validation", type=click.Path(path_type=Path), default=None,
+              help="A validation file: linted and uploaded with the training file.")
+@click.option("--epochs", default=None, metavar="N", help="Epochs (checked against the profile).")
+@click.option("--learning-rate-multiplier", default=None, metavar="X")
+@click.option("--learning-rate", default=None, metavar="X")
+@click.option("--batch-size", default=None, metavar="N")
+@click.option("--seed", default=None, metavar="N")
+@click.option("--beta", default=None, metavar="X", help="DPO beta (preference files only).")
+@click.option("--hyperparameter", "-H", "extra", multiple=True, metavar="NAME=VALUE",
+              help="Any other hyperparameter the provider profile lists, e.g. -H lora-rank=16.")
+@click.option("--suffix", default=None, help="Suffix of the fine-tuned model's name.")
+@click.option("--wait", is_flag=True, help="Follow the job until it ends; exit 1 if it fails.")
+@click.option("--dry-run", is_flag=True,
+              help="Print the exact requests and send nothing (no SDK or key needed).")
+@click.option("--force", is_flag=True, help="Submit although lint finds errors.")
+@click.option("--base-url", default=None,
+              help="API base URL: an OpenAI-compatible service, or an Azure endpoint.")
+@click.option("--api-version", default=None, help="Azure OpenAI API version.")
+@click.option("--account", default=None, help="Fireworks account id (default: $FIREWORKS_ACCOUNT_ID).")
+@click.option("--storage-uri", default=None,
+              help="Vertex/Bedrock: the gs:// or s3:// folder holding the exported files.")
+@click.option("--role-arn", default=None, help="Bedrock: the IAM role the job runs as.")
+@click.option("--manifest", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the run manifest (default: <training stem>.submit.json).")
+@config_options
+def submit(
+    training: Path, provider: str | None, model: str | None, validation: Path | None,
+    epochs: str | None, learning_rate_multiplier: str | None, learning_rate: str | None,
+    batch_size: str | None, seed: str | None, beta: str | None, extra: tuple[str, ...],
+    suffix: str | None, wait: bool, dry_run: bool, force: bool, base_url: str | None,
+    api_version: str | None, account: str | None, storage_uri: str | None,
+    role_arn: str | None, manifest: Path | None, config: Path | None, isolated: bool,
+) -> int:
+    """Lint TRAINING for the provider, upload it and create a fine-tuning job.
+
+    Refuses a file with lint errors (unless --force), a model that is shut down or whose
+    provider takes no new jobs, and hyperparameters outside the profile's ranges, before
+    anything is sent. API keys come from the environment only (the profile names the
+    variable, e.g. OPENAI_API_KEY). Writes a run manifest (input hashes, lint counts,
+    estimate, file and job ids) next to TRAINING. With --wait, polls every $FTPREP_SUBMIT_POLL
+    seconds (default 10); Ctrl-C stops waiting, not the job.
+    """
+    settings = with_overrides(load_settings(config, isolated), provider=provider, model=model)
+    if settings.model is None:
+        raise FtprepError("no model given", "pass --model, e.g. --model gpt-4o-mini-2024-07-18")
+    profile = load_provider(settings.provider)
+    values = {flag: value for flag, value in zip(FLAGS, (
+        epochs, learning_rate_multiplier, learning_rate, batch_size, seed, beta)) if value is not None}
+    for item in extra:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise FtprepError(f"-H {item!r}: expected NAME=VALUE", "e.g. -H lora-rank=16")
+        values[name.strip().removeprefix("--")] = value.strip()
+    choices = Choices(training, validation, settings.model, values, suffix, base_url, account,
+                      api_version, storage_uri, role_arn)
+    prepared = prepare(profile, choices)
+    for warning in prepared.warnings:
+        _note(f"warning: {warning}")
+    key = None
+    if not dry_run:
+        key = api_key(require_live(profile), profile.name)
+    epochs_value = prepared.hyperparameters.get(profile.hyperparameter("epochs").name
+                                                if profile.hyperparameter("epochs") else "")
+    if isinstance(epochs_value, int) and 1 <= epochs_value <= 50:
+        settings = with_overrides(settings, epochs=epochs_value)
+    settings = with_overrides(settings, model=prepared.model_name)
+    sources = resolve_sources([str(training)])
+    if validation is not None:
+        held_out = resolve_sources([str(validation)])
+        for source in held_out:
+            source.validation = True
+        sources += held_out
+    rerun = (f"ftprep lint {training}" + (f" --validation {validation}" if validation else "")
+             + f" --provider {profile.id} --model {prepared.model_name}")
+    gate = lint_gate(settings, sources, force, rerun, notes=lambda n: _note(f"note: {n}"))
+    if gate.forced:
+        _note(f"warning: submitting with {gate.error_count:,} lint error(s) (--force)")
+    plan, adapter = plan_and_adapter(prepared, gate)
+    if dry_run:
+        click.echo(f"ftprep submit --dry-run: nothing was sent. {profile.name}, {plan.model}, "
+                   f"{'DPO' if plan.method == 'dpo' else 'supervised'} training")
+        for number, request in enumerate(adapter.requests(), 1):
+            _render(number, request)
+        if wait:
+            click.echo(f"then, with --wait: poll the job every ${POLL_ENV} seconds (default 10) "
+                       "until it ends")
+        return EXIT_CLEAN
+    session = adapter.connect(key)
+    record = Manifest(manifest or default_path(training), plan, gate)
+    result = run_submit(adapter, session, record, wait, _note)
+    job = result.job
+    click.echo(f"job {job.id}: {job.status}")
+    if job.fine_tuned_model:
+        click.echo(f"fine-tuned model: {job.fine_tuned_model}")
+    click.echo(f"manifest: {record.path}")
+    if result.ended and not result.succeeded:
+        click.echo(f"ftprep: the job {job.status}: {job.error or 'the provider gave no reason'}",
+                   err=True)
+        return EXIT_PROBLEMS
+    return EXIT_CLEAN
+
+
+def _render(number: int, request: Request) -> None:
+    click.echo(f"\n{number}. {request.purpose}")
+    click.echo(f"   {request.method} {request.url}")
+    for name, value in request.headers.items():
+        click.echo(f"   {name}: {value}")
+    if request.form is not None or request.file is not None:
+        click.echo("   multipart/form-data:")
+        for name, value in (request.form or {}).items():
+            click.echo(f"     {name}: {value}")
+        if request.file is not None:
+            click.echo(f"     file: {request.file.describe()}")
+    if request.json is not None:
+        body = json.dumps(request.json, indent=2, sort_keys=False, ensure_ascii=False)
+        click.echo("\n".join("   " + line for line in body.splitlines()))
+    if request.note:
+        click.echo(f"   ({request.note})")
