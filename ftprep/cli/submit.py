@@ -84,7 +84,7 @@ def submit(
             raise FtprepError(f"-H {item!r}: expected NAME=VALUE", "e.g. -H lora-rank=16")
         values[name.strip().removeprefix("--")] = value.strip()
     choices = Choices(training, validation, settings.model, values, suffix, base_url, account,
-                      api_version, storage_uri, role_arn)
+                      api_version, storage_uri, role_arn, force)
     prepared = prepare(profile, choices)
     for warning in prepared.warnings:
         _note(f"warning: {warning}")

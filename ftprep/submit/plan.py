@@ -65,6 +65,7 @@ class Choices:
     api_version: str | None = None
     storage_uri: str | None = None  # Vertex/Bedrock: where the files sit in cloud storage
     role_arn: str | None = None  # Bedrock: the role the job runs as
+    force: bool = False  # submit despite lint errors (and skip an SDK's own file check)
 
 
 @dataclass(frozen=True)
