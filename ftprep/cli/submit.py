@@ -12,11 +12,12 @@ from ftprep.config import load_settings, with_overrides
 from ftprep.model.errors import EXIT_CLEAN, EXIT_PROBLEMS, FtprepError
 from ftprep.providers.profile import load_provider
 from ftprep.readers.jsonl import resolve_sources
-from ftprep.submit.gate import lint_gate
+from ftprep.submit.gate import GateResult, lint_gate
 from ftprep.submit.manifest import Manifest, default_path
 from ftprep.submit.plan import Choices, Request
 from ftprep.submit.prepare import api_key, plan_and_adapter, prepare, require_live
-from ftprep.submit.run import POLL_ENV, submit as run_submit
+from ftprep.submit.run import POLL_ENV
+from ftprep.submit.run import submit as run_submit
 
 # Flags for the common hyperparameters; any other the profile lists goes through -H.
 FLAGS = ("epochs", "learning-rate-multiplier", "learning-rate", "batch-size", "seed", "beta")
@@ -91,8 +92,8 @@ def submit(
     key = None
     if not dry_run:
         key = api_key(require_live(profile), profile.name)
-    epochs_value = prepared.hyperparameters.get(profile.hyperparameter("epochs").name
-                                                if profile.hyperparameter("epochs") else "")
+    epochs_spec = profile.hyperparameter("epochs", prepared.model)
+    epochs_value = prepared.hyperparameters.get(epochs_spec.name) if epochs_spec else None
     if isinstance(epochs_value, int) and 1 <= epochs_value <= 50:
         settings = with_overrides(settings, epochs=epochs_value)
     settings = with_overrides(settings, model=prepared.model_name)
@@ -107,6 +108,7 @@ def submit(
     gate = lint_gate(settings, sources, force, rerun, notes=lambda n: _note(f"note: {n}"))
     if gate.forced:
         _note(f"warning: submitting with {gate.error_count:,} lint error(s) (--force)")
+    _note(_summary(gate))
     plan, adapter = plan_and_adapter(prepared, gate)
     if dry_run:
         click.echo(f"ftprep submit --dry-run: nothing was sent. {profile.name}, {plan.model}, "
@@ -130,6 +132,27 @@ def submit(
                    err=True)
         return EXIT_PROBLEMS
     return EXIT_CLEAN
+
+
+def _summary(gate: GateResult) -> str:
+    """One line: what lint found and what the run would cost, as the manifest records it."""
+    counts = gate.counts
+    est = gate.report.estimate
+    line = (f"lint: {_count(counts['errors'], 'error')}, "
+            f"{_count(counts['warnings'], 'warning')}, {counts['info']:,} info; "
+            f"{_count(gate.report.summary.examples, 'example')}")
+    if est.billed_tokens is not None and est.epochs is not None:
+        line += (f"; estimate: {est.billed_tokens_per_epoch:,} tokens x {est.epochs} epochs = "
+                 f"{est.billed_tokens:,} billed tokens")
+        if est.cost is not None and est.price is not None:
+            line += f", ${est.cost:,.2f} (price as of {est.price.as_of}: {est.price.source})"
+        else:
+            line += ", cost unknown (no sourced price)"
+    return line
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'s' * (number != 1)}"
 
 
 def _render(number: int, request: Request) -> None:

@@ -22,7 +22,7 @@ from ftprep.writers import atomic_text
 
 
 def now() -> str:
-    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
 
 
 def default_path(training: Path) -> Path:

@@ -199,10 +199,7 @@ def hyperparameters(
 
 def _known(profile: ProviderProfile, model: ModelProfile | None) -> dict[str, Hyperparameter]:
     """The model's list where its family publishes its own ranges, else the provider's."""
-    specs = profile.hyperparameters
-    if model is not None and getattr(model, "hyperparameters", None) is not None:
-        specs = model.hyperparameters  # type: ignore[assignment]
-    return {spec.option: spec for spec in specs}
+    return {spec.option: spec for spec in profile.hyperparameters_for(model)}
 
 
 def new_submit_id() -> str:

@@ -16,7 +16,15 @@ from ftprep.providers.profile import ModelProfile, ProviderProfile, Submission
 from ftprep.submit.adapters import make_adapter
 from ftprep.submit.adapters.base import Adapter, import_sdk
 from ftprep.submit.gate import GateResult, check_deadlines, check_model
-from ftprep.submit.plan import Choices, FileRef, Plan, Value, file_ref, hyperparameters, new_submit_id
+from ftprep.submit.plan import (
+    Choices,
+    FileRef,
+    Plan,
+    Value,
+    file_ref,
+    hyperparameters,
+    new_submit_id,
+)
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,7 @@ class Backoff:
     cap: float = 30.0
 
     def delay(self, retry: int) -> float:
-        return min(self.cap, self.base * 2 ** retry) * (0.75 + 0.25 * random.random())
+        return float(min(self.cap, self.base * 2.0 ** retry) * (0.75 + 0.25 * random.random()))
 
     @classmethod
     def from_env(cls) -> Backoff:

@@ -14,6 +14,7 @@ import re
 import socket
 import threading
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -77,15 +78,22 @@ class Garbage:
     after: bool = False
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hung up (Ctrl-C, a dropped socket) is part of the test, not noise."""
+
+
 class FakeAPI:
     """Routes, state and the recording; subclasses define `route(request) -> Reply`."""
 
     def __init__(self) -> None:
         self.requests: list[Recorded] = []
         self.faults: dict[tuple[str, str], deque[Any]] = defaultdict(deque)
+        self.hook: Callable[[Recorded], None] | None = None  # runs on each request, first
         self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
+        self.server = _Server(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
 
     @property
@@ -146,6 +154,8 @@ class FakeAPI:
                                     {k.lower(): v for k, v in self.headers.items()}, body)
                 with api.lock:
                     api.requests.append(recorded)
+                if api.hook is not None:
+                    api.hook(recorded)
                 if isinstance(fault, Status) and not fault.after:
                     reply = Reply(fault.status, api.error_body(fault.status, fault.message))
                 elif isinstance(fault, Garbage) and not fault.after:

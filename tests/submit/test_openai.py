@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import signal
 import sys
 from pathlib import Path
 
@@ -307,8 +309,8 @@ def test_lint_errors_refuse_the_submit_and_force_overrides(openai_api: FakeOpenA
 @pytest.mark.parametrize(("flag", "value", "message"), [
     ("--epochs", "60", "--epochs 60 is out of range: OpenAI's n_epochs takes 1 to 50"),
     ("--learning-rate-multiplier", "0",
-     "--learning-rate-multiplier 0 is out of range: OpenAI's learning_rate_multiplier takes "
-     "more than 0"),
+     ("--learning-rate-multiplier 0 is out of range: OpenAI's learning_rate_multiplier takes "
+      "more than 0")),
     ("--batch-size", "many", "--batch-size many: OpenAI's batch_size takes an integer"),
     ("--learning-rate", "0.001", "--learning-rate: OpenAI takes no such hyperparameter"),
 ])
@@ -327,3 +329,20 @@ def test_preference_files_train_with_dpo(openai_api: FakeOpenAI, tmp_path: Path)
     assert ran.code == 0, ran.all
     body = openai_api.sent("POST", "/v1/fine_tuning/jobs")[0].json
     assert body["method"] == {"type": "dpo", "dpo": {"hyperparameters": {"beta": 0.2}}}
+
+
+def test_ctrl_c_while_waiting_leaves_the_job_running_and_says_how_to_follow_it(
+        openai_api: FakeOpenAI, train: Path) -> None:
+    def interrupt(request: object) -> None:  # the user presses Ctrl-C while ftprep polls
+        if getattr(request, "method", "") == "GET" and "/jobs/" in getattr(request, "path", ""):
+            openai_api.hook = None
+            os.kill(os.getpid(), signal.SIGINT)
+
+    openai_api.hook = interrupt
+    ran = submit(*args(train, "--wait"))
+    assert ran.code == 130
+    assert "stopped waiting; the job ftjob-2 keeps running" in ran.err
+    assert "https://platform.openai.com/finetune/ftjob-2" in ran.err
+    assert "Traceback" not in ran.all
+    manifest = json.loads(train.with_name("train.submit.json").read_text())
+    assert manifest["outcome"] == "waiting-interrupted" and manifest["job"]["id"] == "ftjob-2"

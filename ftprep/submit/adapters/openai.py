@@ -25,7 +25,7 @@ from ftprep.submit.adapters.base import (
     stainless_failure,
     status_word,
 )
-from ftprep.submit.plan import FileRef, Plan, Request
+from ftprep.submit.plan import FileRef, Request
 from ftprep.submit.retry import Failure, Retrier
 
 TOP_LEVEL = frozenset({"seed"})  # job fields; every other hyperparameter sits under `method`
