@@ -52,6 +52,12 @@ class RuleSpec:
     (`Line.plain`) or a plain chat record (`Record.plain_shape`: text-only, well-typed); the
     engine skips them there. The case harness runs every case with and without this gate and
     requires identical findings.
+
+    `from_provider` derives option values from the chosen provider profile (a
+    `ftprep.providers.profile.ProviderProfile`; typed `Any` because providers sit above the
+    registry): the roles it takes, whether turns must alternate. Selection validates them with
+    the rule's `options` model, under what the user configured for the rule, so one rule
+    serves every provider and a configuration can still override a provider's default.
     """
 
     code: str
@@ -68,6 +74,7 @@ class RuleSpec:
     formats: frozenset[RecordFormat] = ALL_FORMATS
     only_if_not_plain: bool = False
     source: str = ""
+    from_provider: Callable[[Any], dict[str, Any]] | None = None
 
 
 @dataclass(frozen=True)

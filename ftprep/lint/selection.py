@@ -2,7 +2,9 @@
 
 Order, as in ruff: the `select` base (default: every stable rule), then `extend-select`, then
 `ignore`. Preview rules run only when a selector names their full code. A rule's severity is the
-configuration's, else what the provider profile's `accepts` table implies, else its default.
+configuration's, else what the provider profile's `accepts` table implies, else its default. A
+rule's options are the configuration's, else what the provider profile implies
+(`RuleSpec.from_provider`: Together's roles, alternation, strict columns ...), else the defaults.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from ftprep.config import Settings
 from ftprep.model.diagnostics import Finding, Severity
 from ftprep.model.errors import ConfigError
-from ftprep.providers.profile import load_provider
+from ftprep.providers.profile import ProviderProfile, load_provider
 from ftprep.registry import Rule, Status, all_rules, is_known_selector, matches
 from ftprep.suggest import closest
 
@@ -60,7 +62,8 @@ def _selected(rule: Rule, selectors: tuple[str, ...]) -> bool:
     return any(matches(rule.spec, s) for s in selectors)
 
 
-def _options(rule: Rule, settings: Settings) -> BaseModel | None:
+def _options(rule: Rule, settings: Settings, provider: ProviderProfile) -> BaseModel | None:
+    """The rule's options: what the provider profile implies, overridden by the configuration."""
     model = rule.spec.options
     config = settings.rules.get(rule.code) or settings.rules.get(rule.spec.name)
     given: dict[str, Any] = config.options() if config else {}
@@ -69,8 +72,11 @@ def _options(rule: Rule, settings: Settings) -> BaseModel | None:
             key = next(iter(given))
             raise ConfigError(f"rules.{rule.code}.{key}: unknown key ({rule.code} has no options)")
         return None
+    derived = rule.spec.from_provider(provider) if rule.spec.from_provider else {}
     try:
-        return model.model_validate({k.replace("-", "_"): v for k, v in given.items()})
+        return model.model_validate(
+            {**derived, **{k.replace("-", "_"): v for k, v in given.items()}}
+        )
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(p).replace("_", "-") for p in first["loc"])
@@ -100,7 +106,7 @@ def active_rules(settings: Settings) -> list[ActiveRule]:
         configured = config.severity if config else None
         severity = configured or provider.rule_severity(rule.spec.name) or rule.spec.severity
         chosen.append(
-            ActiveRule(rule, severity, _options(rule, settings), configured is not None)
+            ActiveRule(rule, severity, _options(rule, settings, provider), configured is not None)
         )
     return chosen
 

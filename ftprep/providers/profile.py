@@ -165,9 +165,11 @@ class Submission(_Strict):
 class FormatRules(_Strict):
     """How the provider reads a record, where providers differ (lint applies these).
 
-    Defaults are OpenAI's. `roles`: the message roles it trains on. `extra_keys`: what the
-    provider does with top-level keys its format does not define (ignore them, or reject the
-    file). `weights`: which messages may carry `weight`. `alternating`: after the opening
+    Defaults are OpenAI's. `roles`: the message roles it documents; `roles_enforced`: any
+    other role fails the job (Together's checker), where False leaves the others to ftprep's
+    own rules (OpenAI: the legacy `function` is FT118's, `developer` FT125's). `extra_keys`:
+    what the provider does with top-level keys its format does not define (ignore them, or
+    reject the file). `weights`: which messages may carry `weight`. `alternating`: after the opening
     system message, no two messages in a row have one role (the rules FT108 and FT127 apply).
     `tools`: a chat record may declare `tools`. `one_format`: every line must have the first
     line's format. `prompt_parts`: a prompt/completion record's `prompt` may be a list of
@@ -176,6 +178,7 @@ class FormatRules(_Strict):
     """
 
     roles: tuple[str, ...] = ("system", "user", "assistant", "tool")
+    roles_enforced: bool = False
     alternating: bool = False
     extra_keys: Literal["ignored", "rejected"] = "ignored"
     weights: Literal["assistant", "any"] = "assistant"
