@@ -21,6 +21,7 @@ class RecordFormat(enum.Enum):
     CHAT = "chat"
     PREFERENCE = "preference"
     PROMPT_COMPLETION = "prompt-completion"
+    TEXT = "text"  # Together's "general" format: one `text` to train on, no turns
     UNKNOWN = "unknown"
 
 
@@ -33,6 +34,7 @@ PREFERENCE_OUTPUT_KEYS = (
 )
 PREFERENCE_KEYS = frozenset({"input", *PREFERENCE_OUTPUT_KEYS})
 PROMPT_COMPLETION_KEYS = frozenset({"prompt", "completion"})
+TEXT_KEY = "text"
 ROLES = ("system", "user", "assistant", "tool", "function", "developer")
 # Keys a plain message may carry: text content, optional name, and weight (assistant only).
 _PLAIN_MESSAGE_KEYS = frozenset({"role", "content", "name", "weight"})
@@ -127,7 +129,9 @@ def detect_format(data: dict[str, Any]) -> RecordFormat:
     """The format a record is meant to be, by its keys; the schema rules judge the values.
 
     A record with any preference output is a preference record even without `input`, so that
-    the missing input is reported as such rather than as an unrecognised record.
+    the missing input is reported as such rather than as an unrecognised record. A `text`
+    record is one only when no other format's keys are there: a chat record with a stray
+    `text` key is a chat record with an extra key.
     """
     if "messages" in data:
         return RecordFormat.CHAT
@@ -135,6 +139,8 @@ def detect_format(data: dict[str, Any]) -> RecordFormat:
         return RecordFormat.PREFERENCE
     if "prompt" in data and "completion" in data:
         return RecordFormat.PROMPT_COMPLETION
+    if TEXT_KEY in data:
+        return RecordFormat.TEXT
     return RecordFormat.UNKNOWN
 
 

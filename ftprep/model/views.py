@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from ftprep.model.record import PREFERENCE_OUTPUT_KEYS
+from ftprep.model.record import PREFERENCE_OUTPUT_KEYS, TEXT_KEY
 
 
 Turns = list[tuple[str, str]]  # (role, text) in training order
@@ -72,7 +72,8 @@ def turns(data: dict[str, Any]) -> Turns:
     """The example as (role, text) pairs in training order, whatever its format.
 
     Chat: its messages. Preference: the input's messages, then the preferred output's.
-    Prompt/completion: ("user", prompt), ("assistant", completion).
+    Prompt/completion: ("user", prompt), ("assistant", completion) (a prompt of content parts
+    reads as a user message's would). Text: ("assistant", text), the text being what is learned.
     """
     messages = data.get("messages")
     if type(messages) is list:
@@ -87,9 +88,11 @@ def turns(data: dict[str, Any]) -> Turns:
         elif type(preferred) is str:
             out.append(("assistant", preferred))
         return out
+    if TEXT_KEY in data and not ("prompt" in data and "completion" in data):
+        text = data[TEXT_KEY]  # a text record: all of it is trained on, as an answer is
+        return [("assistant", text if type(text) is str else "")]
     prompt, completion = data.get("prompt"), data.get("completion")
-    return [("user", prompt if type(prompt) is str else ""),
-            ("assistant", completion if type(completion) is str else "")]
+    return [("user", _content_text(prompt)), ("assistant", _content_text(completion))]
 
 
 def view_text(data: dict[str, Any], view: View) -> str:

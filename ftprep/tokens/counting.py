@@ -26,7 +26,7 @@ from typing import Any
 
 import orjson
 
-from ftprep.model.record import PREFERENCE_OUTPUT_KEYS, RecordFormat, TokenFacts
+from ftprep.model.record import PREFERENCE_OUTPUT_KEYS, TEXT_KEY, RecordFormat, TokenFacts
 from ftprep.providers.profile import ImagePricing
 from ftprep.tokens.images import part_tokens
 
@@ -96,8 +96,16 @@ def plan_for(
             value = data.get(key)
             if isinstance(value, str):
                 plan.content.append(value)
+            elif isinstance(value, list):  # content parts (Together's multimodal instruction)
+                _plan_parts(plan, value, images)
             else:
                 plan.unreadable += 1
+    elif fmt is RecordFormat.TEXT:  # Together's "general" record: the text is all there is
+        value = data.get(TEXT_KEY)
+        if isinstance(value, str):
+            plan.content.append(value)
+        else:
+            plan.unreadable += 1
     # A record of no known format has no training text to count (FT100 reports it); it is not
     # "unreadable", and the summary leaves it out of the token statistics.
     return plan

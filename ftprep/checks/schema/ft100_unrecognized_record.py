@@ -7,18 +7,26 @@ from collections.abc import Iterator
 from ftprep.checks.schema._helpers import quoted
 from ftprep.model.diagnostics import Finding, Severity
 from ftprep.model.pointer import escape
-from ftprep.model.record import PREFERENCE_KEYS, PROMPT_COMPLETION_KEYS, Record, RecordFormat
+from ftprep.model.record import (
+    PREFERENCE_KEYS,
+    PROMPT_COMPLETION_KEYS,
+    TEXT_KEY,
+    Record,
+    RecordFormat,
+)
 from ftprep.registry import RuleSpec, Scope
 from ftprep.suggest import closest
 
 SPEC = RuleSpec(
     code="FT100", name="unrecognized-record", scope=Scope.RECORD, severity=Severity.ERROR,
-    summary="The object is neither a chat, a preference nor a prompt/completion record.",
+    summary="The object is neither a chat, a preference, a prompt/completion nor a text record.",
     why="A fine-tuning file holds one kind of record: `messages` for chat, `input` with "
-        "`preferred_output`/`non_preferred_output` for preference (DPO), or `prompt` with "
-        "`completion` for legacy models. A record with none of these keys, usually a misspelt "
-        "key or another tool's layout (ShareGPT `conversations`, Alpaca `instruction`), is "
-        "rejected by the provider.",
+        "`preferred_output`/`non_preferred_output` for preference (DPO), `prompt` with "
+        "`completion` (legacy OpenAI models, Together's instruction records), or `text` "
+        "(Together's general records; whether the chosen provider trains on the format is "
+        "FT502's and FT122's). A record with none of these keys, usually a misspelt key or "
+        "another tool's layout (ShareGPT `conversations`, Alpaca `instruction`), is rejected by "
+        "the provider.",
     bad='{"mesages": [{"role": "user", "content": "Hi"}, {"role": "assistant", '
         '"content": "Hello"}]}',
     good='{"messages": [{"role": "user", "content": "What is the capital of France?"}, '
@@ -26,7 +34,7 @@ SPEC = RuleSpec(
     formats=frozenset({RecordFormat.UNKNOWN}),
 )
 
-_KNOWN = ("messages", *sorted(PREFERENCE_KEYS), *sorted(PROMPT_COMPLETION_KEYS))
+_KNOWN = ("messages", *sorted(PREFERENCE_KEYS), *sorted(PROMPT_COMPLETION_KEYS), TEXT_KEY)
 # Keys that mark another tool's layout: name it, since fuzzy matching cannot.
 _LAYOUTS = (
     ("conversations", "a ShareGPT record"),
@@ -34,7 +42,6 @@ _LAYOUTS = (
     ("instruction", "an Alpaca record"),
     ("chosen", "a TRL preference record"),
     ("chosen_messages", "a LLaMA-Factory preference record"),
-    ("text", "a plain-text (pre-training) record"),
 )
 
 

@@ -14,7 +14,7 @@ from ftprep.registry import RuleSpec, Scope
 SPEC = RuleSpec(
     code="FT123", name="mixed-formats", scope=Scope.DATASET, severity=Severity.ERROR,
     summary="One file holds records of more than one format (chat, preference, "
-            "prompt/completion).",
+            "prompt/completion, text).",
     why="A training file has one format: the provider decides it from the file (Together "
         "checks every line against the first; its server rejects a file with two possible "
         "formats). A few records of another format are usually rows from another export "
@@ -27,6 +27,7 @@ _NAMES = {
     RecordFormat.CHAT: "chat",
     RecordFormat.PREFERENCE: "preference",
     RecordFormat.PROMPT_COMPLETION: "prompt/completion",
+    RecordFormat.TEXT: "text",
 }
 
 
