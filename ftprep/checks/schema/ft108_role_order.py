@@ -3,12 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import pairwise
 from typing import Any
+
+from pydantic import BaseModel, Field
 
 from ftprep.checks.schema import _helpers as h
 from ftprep.model.diagnostics import Finding, Severity
 from ftprep.model.record import Record, RecordFormat
+from ftprep.providers.profile import ProviderProfile
 from ftprep.registry import RuleSpec, Scope
+
+
+class Options(BaseModel, frozen=True, extra="forbid"):
+    alternating: bool = Field(
+        False,
+        description="after the opening system messages, no two messages in a row may have "
+                    "one role (default: from the provider profile; Together: true)",
+    )
+
+
+def _from_provider(profile: ProviderProfile) -> dict[str, Any]:
+    return {"alternating": profile.format.alternating}
+
 
 SPEC = RuleSpec(
     code="FT108", name="role-order", scope=Scope.RECORD, severity=Severity.ERROR,
@@ -27,19 +44,47 @@ SPEC = RuleSpec(
     good='{"messages": [{"role": "system", "content": "Be brief."}, {"role": "user", '
          '"content": "What is the capital of France?"}, '
          '{"role": "assistant", "content": "Paris is the capital of France."}]}',
+    options=Options,
     formats=frozenset({RecordFormat.CHAT, RecordFormat.PREFERENCE}),
+    from_provider=_from_provider,
 )
 
 
-def check(record: Record, _options: None) -> Iterator[Finding]:
+def check(record: Record, options: Options) -> Iterator[Finding]:
     roles = record.roles
-    if roles is not None and not _system_after_start(roles):
-        return  # plain: no tool messages, and system messages only at the start
-    if record.format is RecordFormat.CHAT:
-        yield from _check_order("/messages", record.messages)
-    else:
-        for base, messages, _holder in h.conversations(record):
-            yield from _check_order(base, messages)
+    if roles is not None and not _system_after_start(roles) and not (
+        options.alternating and _repeats(roles)
+    ):
+        return  # plain: no tool messages, system messages only at the start, turns alternate
+    for base, messages, _holder in h.conversations(record):
+        yield from _check_order(base, messages)
+        if options.alternating:
+            yield from _check_alternation(base, messages)
+
+
+def _repeats(roles: tuple[str, ...]) -> bool:
+    """Whether two messages in a row have one role (the opening system messages aside)."""
+    return any(a == b != "system" for a, b in pairwise(roles))
+
+
+def _check_alternation(base: str, messages: list[Any]) -> Iterator[Finding]:
+    """One finding per message that repeats the role of the one before it.
+
+    The opening system messages are FT127's; a system message later on is reported above.
+    """
+    previous: str | None = None
+    for index, message in enumerate(messages):
+        role = message.get("role") if type(message) is dict else None
+        if type(role) is not str:
+            previous = None  # FT102, FT103
+            continue
+        if role == previous and role not in ("system", "tool"):
+            yield Finding(
+                f"{base}/{index}/role",
+                f"{role} message follows another {role} message; user and assistant turns "
+                "must alternate",
+            )
+        previous = role
 
 
 def _system_after_start(roles: tuple[str, ...]) -> bool:

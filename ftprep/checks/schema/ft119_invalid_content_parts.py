@@ -44,10 +44,10 @@ def check(record: Record, _options: None) -> Iterator[Finding]:
         role = message.get("role")
         known = role if type(role) is str and role in h.ROLE_KEYS else None
         for index, part in enumerate(parts):
-            yield from _check_part(f"{pointer}/content/{index}", part, known)
+            yield from check_part(f"{pointer}/content/{index}", part, known)
 
 
-def _check_part(at: str, part: Any, role: str | None) -> Iterator[Finding]:
+def check_part(at: str, part: Any, role: str | None) -> Iterator[Finding]:
     """`role` is the message's role when it is a known one (FT103 reports the others)."""
     if type(part) is not dict:
         yield Finding(at, f"content part is {h.show(part)}, not an object")
