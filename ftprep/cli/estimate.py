@@ -161,8 +161,8 @@ def _detail(q: Quote) -> list[str]:
             total += f" + {q.validation_billed:,} validation"
         rows.append(("billed tokens", f"{total} = {_tokens(q, q.billed_tokens)}"))
     if q.price is not None and q.cost is not None:
-        rows.append(("cost", f"{_cost(q)} at {q.price_text} (as of {q.price.as_of}; "
-                             f"{q.price.source})"))
+        rows.append(("cost", (f"{_cost(q)} at {q.price_text} (as of {q.price.as_of}; "
+                             f"{q.price.source})")))
     else:
         rows.append(("cost", f"unknown: {q.price_text}" if q.price is None else "unknown"))
     width = max(len(label) for label, _ in rows)

@@ -55,7 +55,8 @@ class Quote:
 
 
 def choose_epochs(
-    provider: ProviderProfile, examples: int, requested: int | None, requested_from: str
+    provider: ProviderProfile, model: ModelProfile | None, examples: int, requested: int | None,
+    requested_from: str,
 ) -> Epochs:
     """The user's epochs, else the provider's documented default or its estimated "auto"."""
     if requested is not None:
@@ -65,15 +66,17 @@ def choose_epochs(
     if provider.epochs is not None:
         return Epochs(default_epochs(examples, provider.epochs),
                       f"provider default, estimated as in {provider.epochs.source}")
-    spec = provider.hyperparameter("epochs")
+    spec = provider.hyperparameter("epochs", model)
     if spec is not None and isinstance(spec.default, int) and not isinstance(spec.default, bool):
         return Epochs(spec.default, f"provider default ({spec.source})")
     return Epochs(None, f"unknown: {provider.name} publishes no default; pass --epochs")
 
 
-def epochs_problem(provider: ProviderProfile, epochs: int) -> str | None:
-    """Why `epochs` is outside what the provider's API takes, if it is."""
-    spec = provider.hyperparameter("epochs")
+def epochs_problem(
+    provider: ProviderProfile, model: ModelProfile | None, epochs: int
+) -> str | None:
+    """Why `epochs` is outside what the provider's API takes for this model, if it is."""
+    spec = provider.hyperparameter("epochs", model)
     if spec is None:
         return None
     if spec.minimum is not None and epochs < spec.minimum:
@@ -111,7 +114,7 @@ def quote(
     if limit is None:
         billed_per_epoch, truncated = sum(tokens), 0
     else:
-        billed_per_epoch = sum(t if t <= limit else limit for t in tokens)
+        billed_per_epoch = sum(min(t, limit) for t in tokens)
         truncated = sum(1 for t in tokens if t > limit)
     validation = 0
     if provider.validation_billed and n_evals:

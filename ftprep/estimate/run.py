@@ -13,17 +13,20 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ftprep.config import Settings, with_overrides
-from ftprep.estimate.quote import Quote, choose_epochs, epochs_problem, quote
+from ftprep.estimate.quote import Quote, availability, choose_epochs, epochs_problem, quote
 from ftprep.lint.run import lint_job
 from ftprep.lint.setup import run_context
 from ftprep.lint.summary import Summary
 from ftprep.model.errors import ConfigError
 from ftprep.model.sources import Source
-from ftprep.readers._open import STDIN
 from ftprep.providers.lifecycle import today
 from ftprep.providers.profile import (
-    ModelProfile, ProviderProfile, available_providers, load_provider,
+    ModelProfile,
+    ProviderProfile,
+    available_providers,
+    load_provider,
 )
+from ftprep.readers._open import STDIN
 
 # File and record rules: enough to tell usable examples from broken ones, without the cost
 # of the dataset rules (duplicates, labels), which do not change what a run is billed.
@@ -69,12 +72,17 @@ def targets_for(
     return [Target(provider, m.id, m) for m in provider.model]
 
 
-def _pass_key(target: Target) -> tuple[str, str, str]:
-    """Targets priced from the same counts: same provider rules, tokenizer, image formula."""
-    model = target.model
-    encoding = model.encoding if model else ""
-    images = model.images.model_dump_json() if model and model.images else ""
-    return target.provider.id, encoding, images
+def _pass_key(target: Target, images_matter: bool) -> tuple[str, ...]:
+    """Targets priced from the same counts: providers that judge records alike (same format
+    rules and verdicts; which formats they train on is applied afterwards, by `examples_of`),
+    the same tokenizer, and (only when the data holds images) the same image formula."""
+    provider, model = target.provider, target.model
+    # A verdict decides whether a finding is an error (and its example unusable) or not.
+    rejected = sorted(name for name, verdict in provider.accepts.items() if not verdict.accepted)
+    rules = (provider.format.model_dump_json(exclude={"source"}), ",".join(rejected))
+    encoding = model.encoding if model else f"by name: {target.model_id}"
+    images = model.images.model_dump_json() if images_matter and model and model.images else ""
+    return (*rules, encoding, images)
 
 
 def _count(settings: Settings, sources: list[Source], target: Target) -> tuple[Summary, str]:
@@ -94,27 +102,38 @@ def estimate_files(
     """Quote every target; a target whose provider takes none of the file's formats is
     skipped with the reason, not priced at zero."""
     targets = targets_for(settings, compare)
-    groups: dict[tuple[str, str, str], list[Target]] = {}
-    for target in targets:
-        groups.setdefault(_pass_key(target), []).append(target)
-    if len(groups) > 1 and any(source.path == STDIN for source in sources):
+    on = today()
+    closed: list[tuple[Target, str]] = []
+    if len(targets) > 1:  # a table is about where the data can go: closed models as notes
+        for target in targets:
+            why = availability(target.provider, target.model, on)[0]
+            if why:
+                closed.append((target, why))
+        targets = [t for t in targets if all(t is not c for c, _ in closed)] or [closed[0][0]]
+    if len({_pass_key(t, True) for t in targets}) > 1 and any(
+            source.path == STDIN for source in sources):
         raise ConfigError("estimate reads its input once per tokenizer and provider, and stdin "
                           "only once", "save the data to a file and pass its path")
-    on = today()
-    result: Estimates | None = None
-    for members in groups.values():
-        summary, encoding = _count(settings, sources, members[0])
-        if result is None:
-            broken = sum(n for (_fmt, bad), n in summary.checked.items() if bad)
-            result = Estimates([], summary.formats, summary.examples, broken,
-                               summary.validation_examples, on=on, compared=compare)
-        for target in members:
-            _add_quote(result, target, summary, encoding, settings, epochs, epochs_from, n_evals)
-    assert result is not None  # targets_for never answers with no target
-    if len(result.quotes) > 1:  # a table is about where the data can go: closed models as notes
-        closed = [q for q in result.quotes if q.available]
-        result.quotes = [q for q in result.quotes if not q.available]
-        result.skipped += [(Target(q.provider, q.model_id, q.model), q.available) for q in closed]
+    summary, encoding = _count(settings, sources, targets[0])
+    images_matter = summary.images > 0 or bool(summary.uncounted_images)
+    counts = {_pass_key(targets[0], images_matter): (summary, encoding)}
+    broken = sum(n for (_fmt, bad), n in summary.checked.items() if bad)
+    result = Estimates([], summary.formats, summary.examples, broken,
+                       summary.validation_examples, skipped=closed, on=on, compared=compare)
+    if compare:
+        result.skipped += [
+            (Target(p, "(no model listed)", None),
+             f"name a model: ftprep estimate FILE --provider {p.id} --model NAME")
+            for p in map(load_provider, available_providers()) if not p.model
+        ]
+    for target in targets:
+        if any(target is c for c, _ in closed):
+            continue
+        key = _pass_key(target, images_matter)
+        if key not in counts:
+            counts[key] = _count(settings, sources, target)
+        summary, encoding = counts[key]
+        _add_quote(result, target, summary, encoding, settings, epochs, epochs_from, n_evals)
     result.quotes.sort(key=_order)
     return result
 
@@ -127,19 +146,19 @@ def _add_quote(
     tokens = summary.examples_of(provider.formats)
     if summary.formats and not any(fmt in provider.formats for fmt in summary.formats):
         shapes = ", ".join(sorted(summary.formats))
-        result.skipped.append((target, f"{provider.name} trains on "
-                               f"{' and '.join(provider.formats)}, not {shapes}"))
+        result.skipped.append((target, (f"{provider.name} trains on "
+                               f"{' and '.join(provider.formats)}, not {shapes}")))
         return
     method = "dpo" if "preference" in summary.formats else "sft"
     if model is not None and model.methods and method not in model.methods:
         trains = ", ".join(model.methods)
-        result.skipped.append((target, f"trains with {trains}, not {method} "
-                               f"({'preference' if method == 'dpo' else 'supervised'} data)"))
+        result.skipped.append((target, (f"trains with {trains}, not {method} "
+                               f"({'preference' if method == 'dpo' else 'supervised'} data)")))
         return
-    if epochs is not None and (problem := epochs_problem(provider, epochs)):
+    if epochs is not None and (problem := epochs_problem(provider, model, epochs)):
         result.skipped.append((target, f"--epochs {epochs}: {problem}"))
         return
-    chosen = choose_epochs(provider, len(tokens), epochs, epochs_from)
+    chosen = choose_epochs(provider, model, len(tokens), epochs, epochs_from)
     evals = n_evals if n_evals is not None else _default_evals(provider)
     limit = settings.max_tokens or (model.max_tokens_per_example if model else None)
     result.quotes.append(quote(
