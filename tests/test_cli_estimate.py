@@ -198,3 +198,34 @@ def test_output_file_and_usage_errors(twenty: tuple[Path, list[int]], tmp_path: 
     assert run("--isolated")[0] == 2
     code, _out, _err = run(str(path), "--compare", "-m", MINI, "--isolated")
     assert code == 2
+
+
+def test_together_bills_validation_passes_and_marks_counts_as_estimates(tmp_path: Path) -> None:
+    train = [example(f"q{i}", f"a{i}") for i in range(6)]
+    val = [example(f"held out {i}", f"answer {i}") for i in range(3)]
+    train_path, val_path = write(tmp_path / "t.jsonl", train), write(tmp_path / "v.jsonl", val)
+    model = "meta-llama/Meta-Llama-3.1-8B-Instruct-Reference"
+    args = (str(train_path), "--provider", "together", "-m", model, "--validation",
+            str(val_path), "--isolated")
+    per_train = sum(cookbook_tokens(r) for r in train)
+    per_val = sum(cookbook_tokens(r) for r in val)
+    quote = as_json(*args, "--n-evals", "2")["quotes"][0]
+    assert quote["epochs"] == 1  # Together's SDK default, not OpenAI's heuristic
+    assert quote["validation_tokens_billed"] == 2 * per_val
+    assert quote["billed_tokens"] == per_train + 2 * per_val
+    assert quote["exact"] is False and quote["tokenizer"] == "meta-llama/Llama-3.1-8B-Instruct"
+    assert quote["cost_usd"] is None and "estimate-price" in quote["price_note"]
+    default = as_json(*args)["quotes"][0]  # n_evals defaults to 0: validation is free
+    assert default["validation_tokens_billed"] == 0
+    assert default["billed_tokens"] == per_train
+    code, out, _ = run(*args, "--n-evals", "2")
+    assert f"~{per_train:,} × 1 + {2 * per_val:,} validation = ~{per_train + 2 * per_val:,}" in out
+    assert "an estimate: meta-llama/Meta-Llama-3.1-8B-Instruct-Reference uses" in out
+
+
+def test_openai_does_not_bill_validation(tmp_path: Path) -> None:
+    train_path = write(tmp_path / "t.jsonl", [example(f"q{i}", f"a{i}") for i in range(12)])
+    val_path = write(tmp_path / "v.jsonl", [example("held", "out")])
+    quote = as_json(str(train_path), "-m", MINI, "--validation", str(val_path), "--n-evals", "3",
+                    "--isolated")["quotes"][0]
+    assert quote["validation_tokens_billed"] == 0
