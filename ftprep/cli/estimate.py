@@ -192,7 +192,7 @@ def _table(quotes: list[Quote]) -> list[str]:
             sources.append(note)
         epochs = str(q.epochs.count) if q.epochs.count else "?"
         until = str(q.closes_on - datetime.timedelta(days=1)) if q.closes_on else "open"
-        rows.append((q.provider.name, q.model_id, until, f"{q.examples:,}", f"{q.truncated:,}", epochs,
+        rows.append((q.provider.id, q.model_id, until, f"{q.examples:,}", f"{q.truncated:,}", epochs,
                      _tokens(q, q.billed_tokens), _cost(q), f"{price} [{sources.index(note) + 1}]"))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     right = {3, 4, 5, 6, 7}
@@ -206,8 +206,9 @@ def _table(quotes: list[Quote]) -> list[str]:
     if any(not q.exact for q in quotes):
         lines.append("  ~ an estimate: counted with an OpenAI tokenizer, not the model's own "
                      "(or some images could not be counted)")
-    epochs_notes = sorted({q.epochs.source for q in quotes})
-    lines += [f"  epochs: {text}" for text in epochs_notes]
+    epochs_notes = {q.epochs.source: q.provider.id for q in quotes}
+    lines += [f"  epochs ({who}): {text}" for text, who in sorted(epochs_notes.items(),
+                                                                   key=lambda item: item[1])]
     return lines
 
 
