@@ -24,3 +24,20 @@ def test_the_readme_example_is_the_real_output() -> None:
     code, out, _err = run(*COMMAND.split()[1:])
     assert code == 1, "the sample has deliberate defects"
     assert out == _example()
+
+
+def test_the_readme_hand_off_estimate_is_the_real_output(tmp_path: Path) -> None:
+    """The seed flow: convert the article's prompt/completion file, then estimate it."""
+    train = tmp_path / "train.jsonl"
+    code, _out, _err = run("convert", "sample_data/sentiment_prompt_completion.jsonl", "-o",
+                           str(train))
+    assert code == 0
+    text = README.read_text(encoding="utf-8")
+    block = text[text.index("`estimate` (as of 2026-11-29) prints:"):]
+    block = block[block.index("```console\n") + len("```console\n"):]
+    expected = block[: block.index("```\n")]
+    code, out, err = run("estimate", str(train), "--model", "gpt-4o-mini-2024-07-18",
+                         "--epochs", "4", "--budget", "5")
+    assert code == 0
+    assert out == expected
+    assert "within budget: $0.01 of $5.00" in err
