@@ -252,7 +252,7 @@ def _estimate(path: Path, **settings: Any) -> Estimate:
     _diagnostics, engine = run_engine(path, settings)
     context = engine.context
     return estimate(engine.summary.examples, engine.summary.billed_tokens, context.model,
-                    context.model_name, context.provider.epochs, None)
+                    context.model_name, context.provider, None)
 
 
 @needs_corpora

@@ -75,29 +75,29 @@ def model(name: str) -> Any:
 
 
 def test_heuristic_epochs_and_billed_tokens() -> None:
-    est = estimate(5, 4306, model("gpt-3.5-turbo"), "gpt-3.5-turbo-0125", HEURISTIC, None)
+    est = estimate(5, 4306, model("gpt-3.5-turbo"), "gpt-3.5-turbo-0125", OPENAI, None)
     assert (est.epochs, est.billed_tokens_per_epoch, est.billed_tokens) == (20, 4306, 86_120)
     assert est.epochs_source == f"provider default, estimated as in {HEURISTIC.source}"
 
 
 def test_epochs_override_beats_the_heuristic() -> None:
-    est = estimate(5, 4306, model("gpt-3.5-turbo"), "gpt-3.5-turbo-0125", HEURISTIC, 7)
+    est = estimate(5, 4306, model("gpt-3.5-turbo"), "gpt-3.5-turbo-0125", OPENAI, 7)
     assert (est.epochs, est.epochs_source, est.billed_tokens) == (7, "--epochs", 30_142)
-    est = estimate(5, 4306, None, None, HEURISTIC, 2, epochs_from="config")
+    est = estimate(5, 4306, None, None, OPENAI, 2, epochs_from="config")
     assert (est.epochs, est.epochs_source) == (2, "config")
 
 
 def test_cost_is_billed_tokens_times_epochs_times_price() -> None:
     mini = model("gpt-4o-mini")
     assert mini.price is not None and mini.price.training_per_1m_tokens == 3.00
-    est = estimate(1_000, 2_500_000, mini, mini.id, HEURISTIC, None)
+    est = estimate(1_000, 2_500_000, mini, mini.id, OPENAI, None)
     assert (est.epochs, est.billed_tokens) == (3, 7_500_000)
     assert est.cost == pytest.approx(7.5 * 3.00)
     assert est.price is mini.price and est.price.as_of and est.price.source
-    est = estimate(1_000, 2_500_000, mini, mini.id, HEURISTIC, 1)
+    est = estimate(1_000, 2_500_000, mini, mini.id, OPENAI, 1)
     assert est.cost == pytest.approx(2.5 * 3.00)
     big = model("gpt-4o")
-    assert estimate(10, 1_000_000, big, big.id, HEURISTIC, None).cost == pytest.approx(
+    assert estimate(10, 1_000_000, big, big.id, OPENAI, None).cost == pytest.approx(
         1_000_000 * 10 / 1e6 * big.price.training_per_1m_tokens if big.price else -1
     )
 
@@ -138,7 +138,7 @@ def test_a_price_needs_a_date_and_a_source() -> None:
 
 def test_unknown_price_stays_unknown() -> None:
     unpriced = model("gpt-4.1-mini").model_copy(update={"price": None})
-    est = estimate(100, 50_000, unpriced, unpriced.id, HEURISTIC, None)
+    est = estimate(100, 50_000, unpriced, unpriced.id, OPENAI, None)
     assert est.price is None and est.cost is None
     assert est.billed_tokens == 150_000, "billed tokens are still known"
 
@@ -158,11 +158,19 @@ def test_the_readme_example_is_priced(tmp_path: Path) -> None:
 
 
 def test_no_model_and_no_heuristic() -> None:
-    est = estimate(100, 50_000, None, None, HEURISTIC, None)
+    est = estimate(100, 50_000, None, None, OPENAI, None)
     assert (est.cost, est.billed_tokens) == (None, 150_000)
-    est = estimate(100, 50_000, None, None, None, None)
+    no_default = OPENAI.model_copy(update={"epochs": None, "hyperparameters": ()})
+    est = estimate(100, 50_000, None, None, no_default, None)
     assert (est.epochs, est.billed_tokens, est.cost) == (None, None, None)
     assert est.epochs_source.startswith("unknown")
+
+
+def test_a_documented_default_is_used_where_there_is_no_heuristic() -> None:
+    together = load_provider("together")
+    est = estimate(100, 50_000, None, None, together, None)
+    assert (est.epochs, est.billed_tokens) == (1, 50_000)
+    assert est.epochs_source.startswith("provider default (together")
 
 
 # -- through a lint run ------------------------------------------------------------------------
@@ -204,3 +212,20 @@ def test_epochs_setting_reaches_the_estimate(tmp_path: Path) -> None:
     assert est.billed_tokens == 4 * est.billed_tokens_per_epoch
     est, _summary = _run(tmp_path, [_example(10)] * 12, model="gpt-4o-mini")
     assert est.epochs == 8  # 100 // 12
+
+
+def test_lint_calls_counts_for_a_model_with_another_tokenizer_estimates() -> None:
+    from tests.test_cli import run
+
+    args = ("lint", "sample_data/clean_chat.jsonl", "--provider", "together", "--model",
+            "openai/gpt-oss-20b", "--isolated")
+    code, out, _err = run(*args)
+    assert "(o200k_base, toktok; an estimate: openai/gpt-oss-20b uses openai/gpt-oss-20b" in out
+    assert "epochs         1 (provider default (together" in out
+    code, out, _err = run(*args, "--format", "json")
+    tokens = orjson.loads(out)["summary"]["tokens"]
+    assert tokens["exact"] is False
+    assert tokens["model_tokenizer"].startswith("openai/gpt-oss-20b")
+    code, out, _err = run("lint", "sample_data/clean_chat.jsonl", "--model", "gpt-4o-mini",
+                          "--isolated", "--format", "json")
+    assert orjson.loads(out)["summary"]["tokens"]["exact"] is True

@@ -12,7 +12,7 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ftprep.providers.estimate import default_epochs
+from ftprep.providers.estimate import provider_epochs
 from ftprep.providers.lifecycle import deadlines
 from ftprep.providers.profile import ModelProfile, Price, ProviderProfile
 
@@ -63,13 +63,7 @@ def choose_epochs(
         return Epochs(requested, requested_from)
     if examples == 0:
         return Epochs(None, "none: no usable examples")
-    if provider.epochs is not None:
-        return Epochs(default_epochs(examples, provider.epochs),
-                      f"provider default, estimated as in {provider.epochs.source}")
-    spec = provider.hyperparameter("epochs", model)
-    if spec is not None and isinstance(spec.default, int) and not isinstance(spec.default, bool):
-        return Epochs(spec.default, f"provider default ({spec.source})")
-    return Epochs(None, f"unknown: {provider.name} publishes no default; pass --epochs")
+    return Epochs(*provider_epochs(provider, model, examples))
 
 
 def epochs_problem(

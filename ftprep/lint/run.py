@@ -35,7 +35,7 @@ class LintJob:
         context = self.engine.context
         est = estimate(
             summary.examples, summary.billed_tokens, context.model, context.model_name,
-            context.provider.epochs, self.settings.epochs, self.epochs_from,
+            context.provider, self.settings.epochs, self.epochs_from,
             usable=summary.usable(context.provider.formats),
         )
         return Report(summary, est, context, self.engine.counter.backend, self.settings.fail_on)

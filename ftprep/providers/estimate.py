@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ftprep.providers.profile import EpochHeuristic, ModelProfile, Price
+from ftprep.providers.profile import EpochHeuristic, ModelProfile, Price, ProviderProfile
 
 
 @dataclass(frozen=True)
@@ -36,9 +36,23 @@ def default_epochs(examples: int, heuristic: EpochHeuristic) -> int:
     return epochs
 
 
+def provider_epochs(
+    provider: ProviderProfile, model: ModelProfile | None, examples: int
+) -> tuple[int | None, str]:
+    """The epochs a job gets when none are asked for, and why: the provider's estimated
+    "auto" (OpenAI's cookbook heuristic), else its documented default, else unknown."""
+    if provider.epochs is not None:
+        return (default_epochs(examples, provider.epochs),
+                f"provider default, estimated as in {provider.epochs.source}")
+    spec = provider.hyperparameter("epochs", model)
+    if spec is not None and type(spec.default) is int:
+        return spec.default, f"provider default ({spec.source})"
+    return None, f"unknown: {provider.name} publishes no default; pass --epochs"
+
+
 def estimate(
     examples: int, billed_per_epoch: int, model: ModelProfile | None, model_name: str | None,
-    heuristic: EpochHeuristic | None, epochs: int | None, epochs_from: str = "--epochs",
+    provider: ProviderProfile, epochs: int | None, epochs_from: str = "--epochs",
     usable: int | None = None,
 ) -> Estimate:
     """`usable`: examples the provider would train on; none means there is no run to estimate."""
@@ -51,11 +65,8 @@ def estimate(
         source = epochs_from
     elif examples == 0:  # the heuristic would answer for a dataset that is not there
         chosen, source = None, "none: no examples were read"
-    elif heuristic is not None:
-        chosen = default_epochs(examples, heuristic)
-        source = f"provider default, estimated as in {heuristic.source}"
     else:
-        chosen, source = None, "unknown: this provider publishes no default"
+        chosen, source = provider_epochs(provider, model, examples)
     billed = billed_per_epoch * chosen if chosen is not None else None
     price = model.price if model else None
     cost = billed / 1_000_000 * price.training_per_1m_tokens if price and billed is not None else None

@@ -87,6 +87,9 @@ def token_label(report: Report) -> str:
     missing = lower_bound(summary)
     if missing:
         return f"{encoding}, {report.tokenizer}; a lower bound: {missing}"
+    model = report.context.model
+    if model is not None and model.tokenizer:
+        return f"{encoding}, {report.tokenizer}; an estimate: {model.id} uses {model.tokenizer}"
     if summary.images:
         return f"{encoding}, exact, {report.tokenizer}; images by OpenAI's formula"
     return f"{encoding}, exact, {report.tokenizer}"
@@ -117,9 +120,12 @@ def verdicts_row(report: Report) -> str | None:
 
 def coverage_json(report: Report) -> dict[str, Any]:
     """The same facts for `--format json` (added keys: the schema version stays)."""
-    summary = report.summary
+    summary, model = report.summary, report.context.model
+    # The model's own tokenizer, when ftprep counted with another one: counts are estimates.
+    other_tokenizer = model.tokenizer if model is not None else None
     return {
-        "exact": summary.exact,
+        "exact": summary.exact and other_tokenizer is None,
+        "model_tokenizer": other_tokenizer,
         "images": {
             "parts": summary.images,
             "counted": summary.images - sum(summary.uncounted_images.values()),
