@@ -255,6 +255,7 @@ def test_bedrock_schema_follows_the_model_family(tmp_path: Path) -> None:
                                          {"role": "assistant", "content": "Hello."}]}
     code, err = run(tmp_path, "export", "t.jsonl", "--to", "bedrock", "-m",
                     "meta.llama3-1-8b-instruct-v1:0:128k", "-o", "llama.jsonl")
+    assert code == 0 and "prompt/completion (Titan, Llama, Cohere text models)" in err
     assert lines(tmp_path / "llama.jsonl") == [{"prompt": "Hi", "completion": "Hello."}]
     assert lines(tmp_path / "llama.rejects.jsonl")[0]["reason"] == "shape"
     write_jsonl(tmp_path / "bad.jsonl", [{"messages": [

@@ -114,6 +114,8 @@ def text_of(content: Any, where: str, target: str) -> str:
             texts.append(part["text"])
         elif kind in ("image_url", "image", "input_image"):
             raise Refusal("images", f"{where} has an image part; {target} export writes text only")
+        elif kind == "text":
+            raise Refusal("invalid", f"{where}: a text part without a string `text`")
         else:
             raise Refusal("invalid", f"{where}: a content part that is not text ({kind!r})")
     return "\n".join(texts)
