@@ -229,3 +229,14 @@ def test_openai_does_not_bill_validation(tmp_path: Path) -> None:
     quote = as_json(str(train_path), "-m", MINI, "--validation", str(val_path), "--n-evals", "3",
                     "--isolated")["quotes"][0]
     assert quote["validation_tokens_billed"] == 0
+
+
+def test_a_file_that_is_not_json_lines_says_why_nothing_was_counted(tmp_path: Path) -> None:
+    path = tmp_path / "faq.csv"
+    path.write_text("question,answer\nWhat is 2+2?,4\n", encoding="utf-8")
+    code, out, err = run(str(path), "-m", MINI, "--isolated")
+    assert code == 1
+    assert "Estimate for 0 records" in out
+    assert "FT013 file is a CSV file, not JSON Lines" in out
+    assert "ftprep convert FILE -o train.jsonl" in out
+    assert "no training example was read" in err

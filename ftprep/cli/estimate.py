@@ -85,6 +85,10 @@ def estimate(
     if verdict is not None:
         click.echo(f"ftprep: {verdict[1]}", err=True)
         return EXIT_CLEAN if verdict[0] else EXIT_PROBLEMS
+    if not result.records:
+        click.echo("ftprep: no training example was read; see `ftprep lint` (and `ftprep "
+                   "convert` for CSV, JSON and chat exports)", err=True)
+        return EXIT_PROBLEMS
     if not result.quotes:
         click.echo("ftprep: no model could be priced for this data (see 'Not priced')", err=True)
         return EXIT_PROBLEMS
@@ -125,6 +129,7 @@ def _header(result: Estimates) -> list[str]:
     if result.validation_examples:
         head += f" and {result.validation_examples:,} validation records"
     lines = [head + f", as of {result.on}"]
+    lines += [f"  {problem}" for problem in result.problems]
     if result.broken and not result.compared:
         them = "it is" if result.broken == 1 else "they are"
         lines.append(f"  {result.broken:,} of them with errors: {them} not counted "
@@ -239,5 +244,6 @@ def as_json(result: Estimates, verdict: tuple[bool, str] | None) -> dict[str, An
         "quotes": [_quote_json(q) for q in result.quotes],
         "not_priced": [{"provider": t.provider.id, "model": t.model_id, "reason": why}
                        for t, why in result.skipped],
+        "problems": result.problems,
         "budget": None if verdict is None else {"within": verdict[0], "message": verdict[1]},
     }

@@ -31,6 +31,9 @@ from ftprep.readers._open import STDIN
 # File and record rules: enough to tell usable examples from broken ones, without the cost
 # of the dataset rules (duplicates, labels), which do not change what a run is billed.
 COUNTING_RULES = ("FT0", "FT1")
+# Findings about a whole file (empty, not JSON Lines, corrupt): shown, since they explain why
+# little or nothing was counted.
+WHOLE_FILE = frozenset({"FT008", "FT013", "FT014"})
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ class Estimates:
     skipped: list[tuple[Target, str]] = field(default_factory=list)
     on: datetime.date = field(default_factory=today)
     compared: bool = False  # across providers: usable counts differ per row
+    problems: list[str] = field(default_factory=list)  # file-level errors: why nothing counts
 
 
 def targets_for(
@@ -85,13 +89,20 @@ def _pass_key(target: Target, images_matter: bool) -> tuple[str, ...]:
     return (*rules, encoding, images)
 
 
-def _count(settings: Settings, sources: list[Source], target: Target) -> tuple[Summary, str]:
-    """One lint pass with the counting rules; the summary holds every example's tokens."""
+def _count(
+    settings: Settings, sources: list[Source], target: Target, problems: list[str] | None = None
+) -> tuple[Summary, str]:
+    """One lint pass with the counting rules; the summary holds every example's tokens.
+    File-level errors (not JSON Lines, empty, corrupt) go to `problems`: they explain a count
+    of nothing."""
     chosen = with_overrides(settings, provider=target.provider.id, model=target.model_id,
                             select=COUNTING_RULES, extend_select=(), ignore=())
     job = lint_job(chosen, sources)
-    for _diagnostic in job.diagnostics():
-        pass
+    for diagnostic in job.diagnostics():
+        if problems is not None and diagnostic.code in WHOLE_FILE:
+            fix = f" ({diagnostic.fix.title})" if diagnostic.fix else ""
+            problems.append(f"{diagnostic.location.path}: {diagnostic.code} "
+                            f"{diagnostic.message}{fix}")
     return job.engine.summary, job.engine.context.encoding
 
 
@@ -114,12 +125,14 @@ def estimate_files(
             source.path == STDIN for source in sources):
         raise ConfigError("estimate reads its input once per tokenizer and provider, and stdin "
                           "only once", "save the data to a file and pass its path")
-    summary, encoding = _count(settings, sources, targets[0])
+    problems: list[str] = []
+    summary, encoding = _count(settings, sources, targets[0], problems)
     images_matter = summary.images > 0 or bool(summary.uncounted_images)
     counts = {_pass_key(targets[0], images_matter): (summary, encoding)}
     broken = sum(n for (_fmt, bad), n in summary.checked.items() if bad)
     result = Estimates([], summary.formats, summary.examples, broken,
-                       summary.validation_examples, skipped=closed, on=on, compared=compare)
+                       summary.validation_examples, skipped=closed, on=on, compared=compare,
+                       problems=problems)
     if compare:
         result.skipped += [
             (Target(p, "(no model listed)", None),
@@ -145,7 +158,8 @@ def _add_quote(
     provider, model = target.provider, target.model
     tokens = summary.examples_of(provider.formats)
     if summary.formats and not any(fmt in provider.formats for fmt in summary.formats):
-        shapes = ", ".join(sorted(summary.formats))
+        shapes = ", ".join(sorted(f if f != "unknown" else "unrecognised records"
+                                  for f in summary.formats))
         result.skipped.append((target, (f"{provider.name} trains on "
                                f"{' and '.join(provider.formats)}, not {shapes}")))
         return
