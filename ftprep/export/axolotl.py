@@ -10,6 +10,12 @@
   (`label: false`) and the completion trained, the texts concatenated exactly as written;
 - text -> `type: completion` rows `{"text": ...}`.
 The `datasets:` snippet goes to `OUT.axolotl.yaml`.
+
+Vision (docs/multimodal.qmd "Dataset Format"): a chat file with images gets list content, text
+parts as written and each image inline as `{"type": "image", "url": ...}` (an http(s) URL) or
+`{"type": "image", "base64": ...}` (a data URL's payload): both documented, so no file is written.
+The snippet then adds the settings that page lists (`processor_type: AutoProcessor`,
+`skip_prepare_dataset`, `remove_unused_columns: false`, `sample_packing: false`).
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from ftprep.export.base import (
     text_record,
 )
 from ftprep.export.hf import hf_messages, hf_tools
+from ftprep.export.images import Image
 from ftprep.export.trl import preference, prompt_completion
 from ftprep.model.record import CHAT_KEYS
 
@@ -47,7 +54,8 @@ class AxolotlTarget:
         if kind == CHAT:
             other_keys(data, CHAT_KEYS, notes)
             out: dict[str, Any] = {
-                "messages": hf_messages(messages_of(data), NAME, notes, train_key=TRAIN_KEY)}
+                "messages": hf_messages(messages_of(data), NAME, notes, train_key=TRAIN_KEY,
+                                        image=_image)}
             hf_tools(data, out, notes)
             return out
         if kind == PREFERENCE:
@@ -64,6 +72,15 @@ class AxolotlTarget:
         return text_record(data, notes)
 
 
+def _image(image: Image, notes: Notes) -> dict[str, Any]:
+    """The image inline, by the key multimodal.qmd documents for it."""
+    if image.url is not None:
+        notes.image_counts["url"] += 1
+        return {"type": "image", "url": image.url}
+    notes.image_counts["base64"] += 1
+    return {"type": "image", "base64": image.b64}
+
+
 def snippet(family: str, train: str, validation: str | None, used: set[str],
             model: str | None) -> str:
     """The `datasets:` block (and what it needs) for Axolotl's config.yml, as YAML text.
@@ -77,6 +94,10 @@ def snippet(family: str, train: str, validation: str | None, used: set[str],
         lines.append(f"base_model: {_quote(model)}")
     if family == "chat_template.default":
         lines.append("rl: dpo")
+    if "images" in used:
+        lines += ["# vision (docs/multimodal.qmd): also set chat_template for your model there",
+                  "processor_type: AutoProcessor", "skip_prepare_dataset: true",
+                  "remove_unused_columns: false", "sample_packing: false"]
     if family == "input_output":
         lines += ["train_on_inputs: false  # the prompt segments are masked (label: false)",
                   "# input_output adds no BOS/EOS: add them to the texts if your model needs them"]

@@ -35,6 +35,14 @@ class Notes:
 
     counts: Counter[str] = field(default_factory=Counter)
     used: set[str] = field(default_factory=set)  # optional columns some record used ("tools")
+    # Vision: set by the run for every record. `vision`: some record of the run has an image, so
+    # every row takes the vision layout (one layout per file); `image_dir`: where decoded images
+    # go, relative to the output's folder.
+    vision: bool = False
+    image_dir: str = ""
+    images: list[str] = field(default_factory=list)  # this record's `images` column
+    files: dict[str, bytes] = field(default_factory=dict)  # decoded images, written with the row
+    image_counts: Counter[str] = field(default_factory=Counter)  # by how carried: url, file, base64
 
     def add(self, what: str) -> None:
         self.counts[what] += 1

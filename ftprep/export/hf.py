@@ -4,21 +4,31 @@ Both hand `messages` (and a `tools` column) to `tokenizer.apply_chat_template`, 
 role/content messages, tool calls as `{"type": "function", "function": {"name", "arguments"}}`
 with arguments as an object (TRL's dataset_formats "Tool Calling" example), and tool results as
 `{"role": "tool", "content": ...}`. Keys the templates do not read are removed and counted.
+
+Vision rows (a target passes an `ImagePart` and some record of the run has an image): every
+content is a list of parts, `{"type": "text", "text": ...}` as written and each image as the
+target's image part, since processors read list content and `datasets` needs one type per column.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ftprep.export.base import Notes, Refusal, check_weight, text_of, tool_call_arguments
+from ftprep.export.images import Image, content_parts
+
+# How a target writes one image in a message's content (and what it records in `notes`).
+ImagePart = Callable[[Image, Notes], dict[str, Any]]
 
 _KEPT_KEYS = {"role", "content", "name", "tool_calls", "tool_call_id", "weight"}
 
 
 def hf_message(message: dict[str, Any], number: int, target: str, notes: Notes,
-               train_key: str | None = None) -> dict[str, Any]:
+               train_key: str | None = None, image: ImagePart | None = None) -> dict[str, Any]:
     """One message for a chat template. `train_key`: write `weight` as this boolean per-message
-    training flag (Axolotl's `message_field_training`) instead of refusing weight 0."""
+    training flag (Axolotl's `message_field_training`) instead of refusing weight 0. `image`:
+    the target takes images this way (without it, an image part is refused)."""
     role = message["role"]
     if role == "developer":
         role = "system"
@@ -30,7 +40,9 @@ def hf_message(message: dict[str, Any], number: int, target: str, notes: Notes,
         raise Refusal("roles", f"message {number} has role {role!r}")
     out: dict[str, Any] = {"role": role}
     content = message.get("content")
-    if content is not None:
+    if content is not None and image is not None and notes.vision:
+        out["content"] = _parts(content, role, number, target, notes, image)
+    elif content is not None:
         out["content"] = text_of(content, f"message {number}", target)
         if isinstance(content, list) and len(content) > 1:
             notes.add("text parts joined into one string, one per line")
@@ -61,6 +73,18 @@ def hf_message(message: dict[str, Any], number: int, target: str, notes: Notes,
     return out
 
 
+def _parts(content: Any, role: str, number: int, target: str, notes: Notes,
+           image: ImagePart) -> list[dict[str, Any]]:
+    parts: list[dict[str, Any]] = []
+    for part in content_parts(content, role, f"message {number}", target, notes):
+        if isinstance(part, Image):
+            parts.append(image(part, notes))
+            notes.used.add("images")
+        else:
+            parts.append({"type": "text", "text": part})
+    return parts
+
+
 def _call(call: dict[str, Any], number: int) -> dict[str, Any]:
     name, arguments = tool_call_arguments(call, number)
     out: dict[str, Any] = {}
@@ -72,8 +96,9 @@ def _call(call: dict[str, Any], number: int) -> dict[str, Any]:
 
 
 def hf_messages(messages: list[dict[str, Any]], target: str, notes: Notes,
-                train_key: str | None = None, first: int = 1) -> list[dict[str, Any]]:
-    return [hf_message(m, n, target, notes, train_key) for n, m in enumerate(messages, first)]
+                train_key: str | None = None, first: int = 1,
+                image: ImagePart | None = None) -> list[dict[str, Any]]:
+    return [hf_message(m, n, target, notes, train_key, image) for n, m in enumerate(messages, first)]
 
 
 def hf_tools(holder: dict[str, Any], out: dict[str, Any], notes: Notes) -> None:

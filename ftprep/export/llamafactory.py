@@ -10,6 +10,14 @@
 - prompt/completion -> alpaca `{"instruction", "input": "", "output"}`;
 - text -> pre-training `{"text"}` (`columns: {"prompt": "text"}`).
 Every output gets a `dataset_info.json` entry, merged into the one in the output's folder.
+
+Vision (data/README.md "Multimodal Image Dataset"; sharegpt, with or without ranking): an
+`images` column of paths and one `<image>` token per image, where the image part was (parts are
+joined one per line), with `columns.images` in the entry. LLaMA-Factory opens each path as a
+local file (relative ones from `media_dir`, by default the dataset folder), so a data URL is
+decoded to `OUT.images/` and an http(s) URL is refused with reason `image-url` (download it
+first). In a file with images, a text holding a literal `<image>` is refused (`image-token`):
+LLaMA-Factory would count it as an image.
 """
 
 from __future__ import annotations
@@ -36,6 +44,7 @@ from ftprep.export.base import (
     text_record,
     tool_call_arguments,
 )
+from ftprep.export.images import Image, content_parts, image_file
 from ftprep.model.errors import FtprepError
 from ftprep.model.record import CHAT_KEYS, PREFERENCE_KEYS
 from ftprep.writers import atomic_text
@@ -47,6 +56,7 @@ FAMILIES = {CHAT: "sharegpt", PREFERENCE: "sharegpt-ranking", PROMPT_COMPLETION:
 TAGS = {"role_tag": "from", "content_tag": "value", "user_tag": "human", "assistant_tag": "gpt",
         "observation_tag": "observation", "function_tag": "function_call", "system_tag": "system"}
 _ODD, _EVEN = ("human", "observation"), ("gpt", "function_call")
+IMAGE_TOKEN = "<image>"
 
 
 class LlamaFactoryTarget:
@@ -104,6 +114,8 @@ def _sharegpt(holder: dict[str, Any], messages: list[dict[str, Any]], notes: Not
                                    "and gpt/function_call at even ones")
         turns.append({"from": tag, "value": _value(tag, message, number, notes)})
     out: dict[str, Any] = {"conversations": turns}
+    if notes.images:
+        out["images"] = notes.images
     if system is not None:
         out["system"] = system
         notes.used.add("system")
@@ -121,8 +133,8 @@ def _sharegpt(holder: dict[str, Any], messages: list[dict[str, Any]], notes: Not
 
 
 def _ordered(out: dict[str, Any]) -> dict[str, Any]:
-    """conversations, chosen, rejected, then system and tools: the README's column order."""
-    order = ("conversations", "chosen", "rejected", "system", "tools")
+    """conversations, chosen, rejected, images, then system and tools: the README's order."""
+    order = ("conversations", "chosen", "rejected", "images", "system", "tools")
     return {key: out[key] for key in order if key in out}
 
 
@@ -155,7 +167,26 @@ def _value(tag: str, message: dict[str, Any], number: int, notes: Notes) -> str:
     content = message.get("content")
     if isinstance(content, list) and len(content) > 1:
         notes.add("text parts joined into one string, one per line")
-    return text_of(content, f"message {number}", NAME)
+    texts = []
+    for part in content_parts(content, message["role"], f"message {number}", NAME, notes):
+        if isinstance(part, Image):
+            texts.append(_image(part, number, notes))
+        elif notes.vision and IMAGE_TOKEN in part:
+            raise Refusal("image-token", f"message {number} holds the text {IMAGE_TOKEN!r}, which "
+                                         f"{NAME} reads as an image placeholder")
+        else:
+            texts.append(part)
+    return "\n".join(texts)
+
+
+def _image(image: Image, number: int, notes: Notes) -> str:
+    """The decoded image's path to the row's `images`, its token to the text."""
+    if image.url is not None:
+        raise Refusal("image-url", f"message {number} has an image by URL ({image.url[:60]}); "
+                                   f"{NAME} opens images as local files: download it first")
+    notes.images.append(image_file(image, notes))
+    notes.used.add("images")
+    return IMAGE_TOKEN
 
 
 def _function(tool: Any) -> Any:
@@ -180,7 +211,7 @@ def dataset_entry(family: str, file_name: str, used: set[str]) -> dict[str, Any]
     if family == "sharegpt-ranking":
         entry["ranking"] = True
         columns |= {"chosen": "chosen", "rejected": "rejected"}
-    for column in ("system", "tools"):
+    for column in ("system", "tools", "images"):
         if column in used:
             columns[column] = column
     entry["columns"] = columns

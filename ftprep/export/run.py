@@ -5,6 +5,11 @@ layout per file, so records of another are refused, not mixed in), the second co
 writes. Every record read is written or rejected (with file, line and reason, to
 `OUT.rejects.jsonl`); blank lines are counted apart. All outputs are written atomically, in
 input order, keys in a fixed order: the same input gives byte-identical files.
+
+Images (the local trainers; see `images`): the first pass also notes whether any record of the
+inputs has an image part, since then every row takes the vision layout. Decoded images are
+written to `OUT.images/` with the record that uses them, and images of earlier runs that this
+run did not write are removed, so the folder is the same after the same input.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from ftprep.export import axolotl, llamafactory
 from ftprep.export.axolotl import AxolotlTarget
 from ftprep.export.base import Notes, Refusal, Target, record_kind
 from ftprep.export.bedrock import SCHEMAS, BedrockTarget
+from ftprep.export.images import has_images, prune_images, write_images
 from ftprep.export.limits import Limits, load_limits
 from ftprep.export.llamafactory import LlamaFactoryTarget
 from ftprep.export.trl import TrlTarget
@@ -38,6 +44,7 @@ from ftprep.writers import atomic_bytes, atomic_text
 
 TARGETS = ("trl", "axolotl", "llamafactory", "vertex", "bedrock")
 CLOUD = {"vertex": "vertex", "bedrock": "bedrock"}  # target -> provider profile
+VISION = ("trl", "axolotl", "llamafactory")  # the targets that write image parts
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,8 @@ class ExportResult:
     rejects: Path
     notes: Notes
     extra: Path | None = None  # the Axolotl snippet or LLaMA-Factory dataset_info.json
+    images: Path | None = None  # the folder of decoded images, when some were written
+    image_files: int = 0  # distinct image files in it
     schema: str | None = None  # Bedrock: the schema chosen by --model
     problems: list[str] = field(default_factory=list)  # the target would refuse the files
     limit_notes: list[str] = field(default_factory=list)
@@ -83,7 +92,8 @@ class ExportResult:
     @property
     def written_files(self) -> list[Path]:
         found = [f.output for f in self.files] + [self.rejects]
-        return found + ([self.extra] if self.extra is not None else [])
+        found += [self.extra] if self.extra is not None else []
+        return found + ([self.images] if self.images is not None else [])
 
 
 def make_target(name: str, model: str | None) -> Target:
@@ -98,6 +108,11 @@ def make_target(name: str, model: str | None) -> Target:
     if name == "bedrock":
         return BedrockTarget(model)
     raise FtprepError(f"unknown export target {name!r}", f"use one of {', '.join(TARGETS)}")
+
+
+def images_folder(output: Path) -> Path:
+    """`out/train.jsonl` -> `out/train.images` (decoded images, for every output of the run)."""
+    return output.with_name(f"{output.stem}.images")
 
 
 def side_paths(output: Path) -> tuple[Path, Path]:
@@ -179,13 +194,21 @@ def majority_family(path: str, target: Target) -> str | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
+def any_images(paths: list[str]) -> bool:
+    """Whether a record of any input has an image part (every row then takes the vision layout)."""
+    return any(value is not None and has_images(value)
+               for path in paths for _, _, value, _ in _lines(path))
+
+
 class _Writer:
     """Pass 2 over one input: convert each record or reject it, counting both."""
 
     def __init__(self, target: Target, family: str | None, limits: Limits | None,
-                 notes: Notes, rejects: IO[bytes]) -> None:
+                 notes: Notes, rejects: IO[bytes], images: Path) -> None:
         self.target, self.family, self.limits = target, family, limits
         self.notes, self.rejects = notes, rejects
+        self.images = images
+        self.written_images: set[str] = set()
 
     def run(self, path: str, out: IO[bytes], result: FileResult) -> None:
         for line, raw, value, problem in _lines(path):
@@ -217,12 +240,15 @@ class _Writer:
             raise Refusal("mixed-format", f"a {kind} record ({family}) in a file of {self.family} "
                                           "records: a trainer reads one layout per file; export "
                                           "them separately")
-        notes = Notes()  # kept only when the record is written
+        # kept only when the record is written
+        notes = Notes(vision=self.notes.vision, image_dir=self.images.name)
         converted = self.target.convert(kind, value, notes)
         if self.limits is not None:
             self.limits.check(kind, value)
+        write_images(self.images, notes.files, self.written_images)
         self.notes.counts.update(notes.counts)
         self.notes.used |= notes.used
+        self.notes.image_counts.update(notes.image_counts)
         return converted
 
     def _reject(self, result: FileResult, line: int, reason: str, detail: str,
@@ -243,7 +269,7 @@ def export_file(request: ExportRequest) -> ExportResult:
     target = make_target(request.target, request.model)
     _, rejects_path = side_paths(request.output)
     family = majority_family(request.path, target)
-    notes = Notes()
+    notes = Notes(vision=request.target in VISION and any_images([p for p, _ in pairs]))
     result = ExportResult(request, family, [FileResult(p, o) for p, o in pairs], rejects_path, notes)
     if isinstance(target, BedrockTarget):
         result.schema = SCHEMAS[target.schema]
@@ -254,15 +280,33 @@ def export_file(request: ExportRequest) -> ExportResult:
     try:
         with ExitStack() as stack:
             rejects = stack.enter_context(atomic_bytes(rejects_path))
-            writer = _Writer(target, family, limits, notes, rejects)
+            folder = images_folder(request.output)
+            writer = _Writer(target, family, limits, notes, rejects, folder)
             for file in result.files:
                 out = stack.enter_context(atomic_bytes(file.output))
                 writer.run(file.path, out, file)
+        prune_images(folder, writer.written_images)
     except OSError as error:
         raise FtprepError(f"cannot write {error.filename or request.output} "
                           f"({error.strerror or error}); nothing was written") from None
+    if writer.written_images:
+        result.images, result.image_files = folder, len(writer.written_images)
+    _image_notes(result)
     _finish(request, result, limits, names, info_path, existing)
     return result
+
+
+def _image_notes(result: ExportResult) -> None:
+    """How the images were carried, as summary notes (counted per image part written)."""
+    counts = result.notes.image_counts
+    if result.images is not None:
+        where = result.images.parent
+        result.notes.counts[f"images: data URLs decoded to {result.image_files:,} files in "
+                            f"{result.images}/ (paths relative to {where}/)"] = counts["file"]
+    if counts["url"]:
+        result.notes.counts["images: kept as URLs"] = counts["url"]
+    if counts["base64"]:
+        result.notes.counts["images: kept inline as base64"] = counts["base64"]
 
 
 def _dataset_names(request: ExportRequest, pairs: list[tuple[str, Path]]) -> dict[str, str]:
@@ -313,8 +357,10 @@ def _next_steps(request: ExportRequest, result: ExportResult, names: dict[str, s
     family = result.family or ""
     if request.target == "trl":
         trainer = "DPOTrainer" if family == "preference" else "SFTTrainer"
+        where = (f" (the `images` paths are relative to {result.images.parent}/)"
+                 if result.images is not None else "")
         return [(f"datasets.load_dataset(\"json\", data_files=\"{out}\", split=\"train\"), then "
-                f"trl.{trainer}(model=\"{model}\", train_dataset=...)")]
+                f"trl.{trainer}(model=\"{model}\", train_dataset=...){where}")]
     if request.target == "axolotl":
         return [f"merge {result.extra} into your config.yml, then: axolotl train config.yml"]
     if request.target == "llamafactory":

@@ -8,6 +8,13 @@
   `{"prompt": [messages], "chosen": [assistant], "rejected": [assistant]}` (DPOTrainer);
 - text -> standard language modeling `{"text": str}`.
 TRL has no per-message weight: weight 0 is refused, weight 1 removed (noted).
+
+Vision (dataset_formats.md "Vision datasets"; SFTTrainer's DataCollatorForVisionLanguageModeling):
+a chat file with images gets an `images` column on every row (`[]` on text-only rows: the
+collator reads `example["images"]` of each row and takes the dataset as vision from its first
+row) and list content with a `{"type": "image"}` placeholder where each image was, filled from
+`images` in order. An image is its URL, or the path of its decoded file (see `images`).
+Preference records with images are refused (TRL's vision preference layout is not written).
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from ftprep.export.base import (
     text_record,
 )
 from ftprep.export.hf import hf_message, hf_messages, hf_tools
+from ftprep.export.images import Image, image_file
 from ftprep.model.record import CHAT_KEYS, PREFERENCE_KEYS
 
 NAME = "TRL"
@@ -46,14 +54,27 @@ class TrlTarget:
     def convert(self, kind: str, data: dict[str, Any], notes: Notes) -> dict[str, Any]:
         if kind == CHAT:
             other_keys(data, CHAT_KEYS, notes)
-            out: dict[str, Any] = {"messages": hf_messages(messages_of(data), NAME, notes)}
+            out: dict[str, Any] = {
+                "messages": hf_messages(messages_of(data), NAME, notes, image=_image)}
             hf_tools(data, out, notes)
+            if notes.vision:
+                out["images"] = notes.images
             return out
         if kind == PREFERENCE:
             return preference(data, notes, NAME)
         if kind == PROMPT_COMPLETION:
             return prompt_completion(data, notes)
         return text_record(data, notes)
+
+
+def _image(image: Image, notes: Notes) -> dict[str, Any]:
+    """TRL's placeholder; the image goes to the row's `images` column, in order."""
+    if image.url is not None:
+        notes.images.append(image.url)
+        notes.image_counts["url"] += 1
+    else:
+        notes.images.append(image_file(image, notes))
+    return {"type": "image"}
 
 
 def prompt_completion(data: dict[str, Any], notes: Notes) -> dict[str, Any]:
