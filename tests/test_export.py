@@ -7,10 +7,14 @@ Goldens live in tests/golden/export/ and are compared byte for byte; only
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 import shutil
+import struct
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
@@ -205,8 +209,10 @@ def offline_hf(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def test_trl_output_loads_with_the_datasets_library(work: Path, offline_hf: None) -> None:
     run(work, "export", "mixed.jsonl", "--to", "trl", "-o", "out/train.jsonl")
     chat = _load(work / "out/train.jsonl")
-    assert set(chat.column_names) == {"messages", "tools"}  # language modeling, conversational
+    # language modeling, conversational; mixed.jsonl has an image, so the vision layout
+    assert set(chat.column_names) == {"messages", "tools", "images"}
     assert chat[0]["messages"][0]["role"] == "system"
+    assert chat[0]["images"] == [] and chat[3]["images"] == ["https://example.com/cat.jpg"]
     call = chat[2]["messages"][1]["tool_calls"][0]["function"]
     assert call["name"] == "get_weather" and call["arguments"]["city"] == "Paris"
     write_jsonl(work / "dpo.jsonl", [PREFERENCE])
@@ -297,3 +303,163 @@ def test_real_files_export_with_every_record_accounted_for(tmp_path: Path, targe
         written = len(out.read_bytes().splitlines())
         rejected = len(out.with_name(f"{source.stem}.rejects.jsonl").read_bytes().splitlines())
         assert records == written + rejected, (name, err)
+
+
+# --- vision records -------------------------------------------------------------------------------
+
+def tiny_png(rgb: tuple[int, int, int]) -> bytes:
+    """A real 1x1 RGB PNG, built here (no file, no network)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(b"\x00" + bytes(rgb))) + chunk(b"IEND", b""))
+
+
+RED, BLUE = tiny_png((255, 0, 0)), tiny_png((0, 0, 255))
+CAT = "https://example.com/cat.jpg"
+
+
+def data_url(data: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(data).decode()
+
+
+def image_part(url: str) -> dict:
+    return {"type": "image_url", "image_url": {"url": url, "detail": "low"}}
+
+
+def vision_chat(user: list, answer: str = "Red.", role: str = "user") -> dict:
+    return {"messages": [{"role": "system", "content": "Look closely."},
+                         {"role": role, "content": user},
+                         {"role": "assistant", "content": answer}]}
+
+
+VISION = [
+    vision_chat([{"type": "text", "text": "What colour?"}, image_part(data_url(RED))]),  # 1
+    vision_chat([image_part(data_url(BLUE)), {"type": "text", "text": "And these?"},  # 2
+                 image_part(data_url(RED))], "Blue, then red."),
+    vision_chat([{"type": "text", "text": "Which animal?"}, image_part(CAT)], "A cat."),  # 3
+    {"messages": [{"role": "user", "content": "No picture."},  # 4: text only
+                  {"role": "assistant", "content": "Fine."}]},
+    vision_chat([image_part("data:image/png;base64,not base64!")]),  # 5: bad base64
+    vision_chat([image_part("data:image/png;base64," + base64.b64encode(b"plain text").decode())]),
+    vision_chat([image_part("ftp://example.com/a.png")]),  # 7: not http(s) nor data
+    {"messages": [{"role": "user", "content": "Draw."},  # 8: an image from the assistant
+                  {"role": "assistant", "content": [image_part(data_url(RED))]}]},
+]
+VISION_REJECTS = {5: "image-invalid", 6: "image-invalid", 7: "image-invalid", 8: "images"}
+TRAINERS = ("trl", "axolotl", "llamafactory")
+
+
+@pytest.fixture
+def vision(tmp_path: Path) -> Path:
+    write_jsonl(tmp_path / "vision.jsonl", VISION)
+    (tmp_path / "out").mkdir()
+    return tmp_path
+
+
+def export_vision(vision: Path, target: str) -> tuple[int, str]:
+    return run(vision, "export", "vision.jsonl", "--to", target, "-o", "out/v.jsonl")
+
+
+def image_file(data: bytes) -> str:
+    return f"v.images/{hashlib.sha256(data).hexdigest()}.png"
+
+
+@pytest.mark.parametrize("target", TRAINERS)
+def test_vision_records_match_their_golden_files(vision: Path, target: str) -> None:
+    code, err = export_vision(vision, target)
+    assert code == 0, err
+    check_golden(f"{target}.vision.jsonl", (vision / "out/v.jsonl").read_bytes())
+    check_golden(f"{target}.vision.summary.txt", err.encode())
+    rejects = lines(vision / "out/v.rejects.jsonl")
+    expected = VISION_REJECTS | ({3: "image-url"} if target == "llamafactory" else {})
+    assert {r["line"]: r["reason"] for r in rejects} == expected
+    written = (vision / "out/v.jsonl").read_text().splitlines()
+    assert len(VISION) == len(written) + len(rejects)  # nothing lost
+
+
+def test_trl_vision_rows_have_images_and_one_placeholder_each(vision: Path) -> None:
+    _, err = export_vision(vision, "trl")
+    rows = lines(vision / "out/v.jsonl")
+    assert [row["images"] for row in rows] == [
+        [image_file(RED)], [image_file(BLUE), image_file(RED)], [CAT], []]
+    for row in rows:
+        contents = [m["content"] for m in row["messages"]]
+        assert all(isinstance(c, list) for c in contents)  # one type per column
+        placeholders = [p for c in contents for p in c if p["type"] == "image"]
+        assert placeholders == [{"type": "image"}] * len(row["images"])
+    assert rows[1]["messages"][1]["content"] == [
+        {"type": "image"}, {"type": "text", "text": "And these?"}, {"type": "image"}]
+    # the data URLs decoded to files beside the output, one per distinct image, exact bytes
+    folder = vision / "out/v.images"
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        Path(image_file(data)).name for data in (RED, BLUE))
+    assert (vision / "out" / image_file(RED)).read_bytes() == RED
+    assert (vision / "out" / image_file(BLUE)).read_bytes() == BLUE
+    assert "images: data URLs decoded to 2 files in out/v.images/ (paths relative to out/): 3" \
+        in err
+    assert "images: kept as URLs: 1" in err
+    assert "out/v.images" in err.split("files written:")[1]
+
+
+def test_axolotl_vision_images_are_inline_by_the_documented_keys(vision: Path) -> None:
+    _, err = export_vision(vision, "axolotl")
+    rows = lines(vision / "out/v.jsonl")
+    parts = rows[1]["messages"][1]["content"]
+    assert [p["type"] for p in parts] == ["image", "text", "image"]
+    assert base64.b64decode(parts[0]["base64"]) == BLUE
+    assert base64.b64decode(parts[2]["base64"]) == RED
+    assert rows[2]["messages"][1]["content"][1] == {"type": "image", "url": CAT}
+    assert not (vision / "out/v.images").exists()  # nothing to decode: base64 is taken inline
+    snippet = (vision / "out/v.axolotl.yaml").read_text()
+    assert "processor_type: AutoProcessor" in snippet and "sample_packing: false" in snippet
+    assert "images: kept inline as base64: 3" in err and "images: kept as URLs: 1" in err
+
+
+def test_llamafactory_vision_rows_have_one_token_per_image(vision: Path) -> None:
+    export_vision(vision, "llamafactory")
+    rows = lines(vision / "out/v.jsonl")
+    for row in rows:
+        tokens = sum(turn["value"].count("<image>") for turn in row["conversations"])
+        assert tokens == len(row.get("images", []))
+    assert rows[1]["conversations"][0]["value"] == "<image>\nAnd these?\n<image>"
+    assert rows[1]["images"] == [image_file(BLUE), image_file(RED)]
+    assert (vision / "out" / rows[1]["images"][0]).read_bytes() == BLUE
+    entry = json.loads((vision / "out/dataset_info.json").read_text())["v"]
+    assert entry["columns"] == {"messages": "conversations", "system": "system", "images": "images"}
+    # a text holding a literal <image> would be counted as one: refused in a file with images
+    write_jsonl(vision / "token.jsonl", [VISION[0], vision_chat("Is <image> a tag?")])
+    run(vision, "export", "token.jsonl", "--to", "llamafactory", "-o", "out/t.jsonl")
+    assert [r["reason"] for r in lines(vision / "out/t.rejects.jsonl")] == ["image-token"]
+
+
+@pytest.mark.parametrize("target", TRAINERS)
+def test_vision_reruns_are_byte_identical_images_included(vision: Path, target: str) -> None:
+    def tree() -> dict[str, bytes]:
+        return {str(p.relative_to(vision / "out")): p.read_bytes()
+                for p in sorted((vision / "out").rglob("*")) if p.is_file()}
+    export_vision(vision, target)
+    first = tree()
+    stale = vision / "out/v.images" / f"{'0' * 64}.png"  # an earlier run's image
+    stale.parent.mkdir(exist_ok=True)
+    stale.write_bytes(BLUE)
+    export_vision(vision, target)
+    assert tree() == first
+
+
+@pytest.mark.parametrize("target", ["vertex", "bedrock"])
+def test_cloud_targets_keep_refusing_images(vision: Path, target: str) -> None:
+    export_vision(vision, target)
+    rejects = {r["line"]: r for r in lines(vision / "out/v.rejects.jsonl")}
+    assert rejects[1]["reason"] == "images" and "writes text only" in rejects[1]["detail"]
+    assert not (vision / "out/v.images").exists()
+
+
+def test_trl_vision_output_loads_with_the_datasets_library(vision: Path, offline_hf: None) -> None:
+    export_vision(vision, "trl")
+    data = _load(vision / "out/v.jsonl")
+    assert set(data.column_names) == {"messages", "images"}
+    assert data[1]["images"] == [image_file(BLUE), image_file(RED)] and data[3]["images"] == []
+    assert data[1]["messages"][1]["content"][0]["type"] == "image"
