@@ -50,9 +50,18 @@ def _note(message: str) -> None:
               help="API base URL: an OpenAI-compatible service, or an Azure endpoint.")
 @click.option("--api-version", default=None, help="Azure OpenAI API version.")
 @click.option("--account", default=None, help="Fireworks account id (default: $FIREWORKS_ACCOUNT_ID).")
-@click.option("--storage-uri", default=None,
-              help="Vertex/Bedrock: the gs:// or s3:// folder holding the exported files.")
-@click.option("--role-arn", default=None, help="Bedrock: the IAM role the job runs as.")
+@click.option("--storage-uri", "--s3-uri", "storage_uri", default=None,
+              help="Vertex: the gs:// folder holding the exported files. Bedrock: the "
+                   "s3://BUCKET/PREFIX/ ftprep uploads the files to (required live).")
+@click.option("--role-arn", default=None,
+              help="Bedrock: the IAM role the job runs as (required live).")
+@click.option("--output-s3-uri", default=None,
+              help="Bedrock: where the job writes its output (default: <s3-uri>/output/).")
+@click.option("--region", default=None,
+              help="Bedrock: the AWS region (default: $AWS_REGION or $AWS_DEFAULT_REGION).")
+@click.option("--endpoint-url", default=None,
+              help="Bedrock: one endpoint URL for S3 (path-style) and Bedrock: a VPC endpoint, "
+                   "or a local test server. Credentials come from boto3's usual chain.")
 @click.option("--manifest", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write the run manifest (default: <training stem>.submit.json).")
 @config_options
@@ -62,7 +71,8 @@ def submit(
     batch_size: str | None, seed: str | None, beta: str | None, extra: tuple[str, ...],
     suffix: str | None, wait: bool, dry_run: bool, force: bool, base_url: str | None,
     api_version: str | None, account: str | None, storage_uri: str | None,
-    role_arn: str | None, manifest: Path | None, config: Path | None, isolated: bool,
+    role_arn: str | None, output_s3_uri: str | None, region: str | None,
+    endpoint_url: str | None, manifest: Path | None, config: Path | None, isolated: bool,
 ) -> int:
     """Lint TRAINING for the provider, upload it and create a fine-tuning job.
 
@@ -85,13 +95,14 @@ def submit(
             raise FtprepError(f"-H {item!r}: expected NAME=VALUE", "e.g. -H lora-rank=16")
         values[name.strip().removeprefix("--")] = value.strip()
     choices = Choices(training, validation, settings.model, values, suffix, base_url, account,
-                      api_version, storage_uri, role_arn, force)
+                      api_version, storage_uri, role_arn, force, output_s3_uri, region,
+                      endpoint_url)
     prepared = prepare(profile, choices)
     for warning in prepared.warnings:
         _note(f"warning: {warning}")
     key = None
     if not dry_run:
-        key = api_key(require_live(profile), profile.name)
+        key = api_key(require_live(profile, choices), profile.name)
     epochs_spec = profile.hyperparameter("epochs", prepared.model)
     epochs_value = prepared.hyperparameters.get(epochs_spec.name) if epochs_spec else None
     if isinstance(epochs_value, int) and 1 <= epochs_value <= 50:

@@ -66,6 +66,9 @@ class Choices:
     storage_uri: str | None = None  # Vertex/Bedrock: where the files sit in cloud storage
     role_arn: str | None = None  # Bedrock: the role the job runs as
     force: bool = False  # submit despite lint errors (and skip an SDK's own file check)
+    output_uri: str | None = None  # Bedrock: where the job writes its output (S3)
+    region: str | None = None  # Bedrock: the AWS region (default: AWS_REGION)
+    endpoint_url: str | None = None  # Bedrock: one endpoint for S3 and Bedrock (tests, VPC)
 
 
 @dataclass(frozen=True)

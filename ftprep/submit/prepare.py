@@ -13,7 +13,7 @@ from typing import Literal
 
 from ftprep.model.errors import FtprepError
 from ftprep.providers.profile import ModelProfile, ProviderProfile, Submission
-from ftprep.submit.adapters import make_adapter
+from ftprep.submit.adapters import check_live_options, make_adapter
 from ftprep.submit.adapters.base import Adapter, import_sdk
 from ftprep.submit.gate import GateResult, check_deadlines, check_model
 from ftprep.submit.plan import (
@@ -67,8 +67,9 @@ def resolve_base_url(submission: Submission | None, given: str | None) -> str | 
     return submission.base_url
 
 
-def require_live(profile: ProviderProfile) -> Submission:
-    """The SDK is importable (checked now, not after lint), and the provider is submittable."""
+def require_live(profile: ProviderProfile, choices: Choices | None = None) -> Submission:
+    """The SDK is importable (checked now, not after lint), the provider is submittable, and
+    the options its live submit needs are given."""
     submission = profile.submit
     if submission is None:
         raise FtprepError(f"ftprep cannot submit to {profile.name}: its profile has no [submit] "
@@ -81,6 +82,8 @@ def require_live(profile: ProviderProfile) -> Submission:
             f"({'gcloud storage cp' if submission.adapter == 'vertex' else 'aws s3 cp'} ...), "
             "then send the request `ftprep submit --dry-run --storage-uri URI` prints",
         )
+    if choices is not None:
+        check_live_options(submission.adapter, choices)
     import_sdk(submission, profile.name)
     return submission
 

@@ -47,6 +47,7 @@ def submit(adapter: Adapter, session: Session, manifest: Manifest, wait: bool, n
     plan = adapter.plan
     keys = plan.profile.submit.api_key_env if plan.profile.submit else ()
     auth = f"the provider refused the credentials: check ${' or $'.join(keys)}" if keys else None
+    auth = session.auth_hint or auth
     retrier = Retrier(session.errors, session.classify, Backoff.from_env(), notify, sleep, auth)
     try:
         for file in plan.files:

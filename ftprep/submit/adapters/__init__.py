@@ -6,7 +6,7 @@ import importlib
 
 from ftprep.model.errors import FtprepError
 from ftprep.submit.adapters.base import Adapter
-from ftprep.submit.plan import Plan
+from ftprep.submit.plan import Choices, Plan
 
 # Submission.adapter -> (module under ftprep.submit.adapters, class)
 ADAPTERS = {
@@ -15,7 +15,7 @@ ADAPTERS = {
     "together": ("together", "TogetherAdapter"),
     "fireworks": ("fireworks", "FireworksAdapter"),
     "vertex": ("cloud", "VertexAdapter"),
-    "bedrock": ("cloud", "BedrockAdapter"),
+    "bedrock": ("bedrock", "BedrockAdapter"),
 }
 
 
@@ -30,3 +30,12 @@ def make_adapter(plan: Plan) -> Adapter:
     adapter = found(plan)
     assert isinstance(adapter, Adapter)
     return adapter
+
+
+def check_live_options(adapter: str, choices: Choices) -> None:
+    """Options a live submit cannot do without (Bedrock: --s3-uri, --role-arn), checked
+    before lint so a missing one costs nothing."""
+    if adapter == "bedrock":
+        from ftprep.submit.adapters.bedrock import missing_options
+
+        missing_options(choices)

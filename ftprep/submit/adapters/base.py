@@ -60,6 +60,7 @@ class Session(ABC):
     errors (listed in `errors`), which `classify` explains."""
 
     errors: tuple[type[BaseException], ...] = ()
+    auth_hint: str | None = None  # shown on 401/403 when credentials are not one API key
 
     def __init__(self, plan: Plan, secrets: tuple[str, ...]) -> None:
         self.plan = plan

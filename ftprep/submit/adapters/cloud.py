@@ -1,10 +1,11 @@
-"""Vertex AI and Bedrock: the job request only, for `--dry-run`.
+"""Vertex AI (the job request only, for `--dry-run`) and what Bedrock's live adapter shares.
 
-Both read training data from their cloud's storage (gs://, s3://), which ftprep does not
-write to, so a live submit stops with a pointer to `ftprep export` and the upload step. The
-dry run prints the exact request: Vertex's `tuningJobs` body as google-genai's `tunings.tune`
-sends it, Bedrock's `CreateModelCustomizationJob` checked offline against botocore's own
-service model (types, required fields, lengths, and the patterns of the values given).
+Both read training data from their cloud's storage (gs://, s3://). ftprep does not write to
+Google Cloud Storage, so a live Vertex submit stops with a pointer to `ftprep export` and the
+upload step; its dry run prints `tuningJobs` as google-genai's `tunings.tune` sends it. Bedrock
+(adapters/bedrock.py) uploads to S3 itself; its `CreateModelCustomizationJob` is checked offline
+here against botocore's own service model (types, required fields, lengths, and the patterns
+of the values given).
 """
 
 from __future__ import annotations
@@ -80,45 +81,6 @@ class VertexAdapter(CloudAdapter):
         return f"the job {job_id} keeps running: client.tunings.get(name={job_id!r})"
 
 
-class BedrockAdapter(CloudAdapter):
-    terminal = Terminal(frozenset({"Completed"}), frozenset({"Failed", "Stopped"}))
-    scheme = "s3://"
-
-    def params(self) -> dict[str, Any]:
-        """`create_model_customization_job` arguments; Bedrock takes hyperparameters as strings."""
-        plan = self.plan
-        folder = (plan.choices.storage_uri or "s3://<bucket>/<folder>").rstrip("/")
-        params: dict[str, Any] = {
-            "jobName": plan.submit_id,
-            "customModelName": plan.choices.suffix or plan.submit_id,
-            "roleArn": plan.choices.role_arn or "<role ARN: pass --role-arn>",
-            "baseModelIdentifier": plan.model,
-            "customizationType": "FINE_TUNING",
-            "trainingDataConfig": {"s3Uri": self.uri(plan.training)},
-            "outputDataConfig": {"s3Uri": f"{folder}/output/"},
-            "clientRequestToken": plan.submit_id,  # Bedrock's idempotency token
-        }
-        if plan.validation is not None:
-            params["validationDataConfig"] = {"validators": [{"s3Uri": self.uri(plan.validation)}]}
-        if plan.hyperparameters:
-            params["hyperParameters"] = {k: _text(v) for k, v in plan.hyperparameters.items()}
-        return params
-
-    def requests(self) -> list[Request]:
-        params = self.params()
-        note = validate_bedrock(params)
-        region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "<region>"
-        return [Request(
-            "create the model customization job", "POST",
-            f"https://bedrock.{region}.amazonaws.com/model-customization-jobs", json=params,
-            note=f"boto3.client('bedrock').create_model_customization_job(**body); {note}; "
-                 "upload first with `ftprep export --to bedrock` and aws s3 cp")]
-
-    def follow_hint(self, job_id: str) -> str:
-        return (f"the job {job_id} keeps running: "
-                f"aws bedrock get-model-customization-job --job-identifier {job_id}")
-
-
 def validate_bedrock(params: dict[str, Any]) -> str:
     """Check the request against botocore's service model, offline; say how it was checked."""
     try:
@@ -141,5 +103,6 @@ def validate_bedrock(params: dict[str, Any]) -> str:
     return "checked against botocore's service model"
 
 
-def _text(value: object) -> str:
+def text_value(value: object) -> str:
+    """A hyperparameter as Bedrock's string: booleans in JSON's spelling."""
     return str(value).lower() if isinstance(value, bool) else str(value)
