@@ -153,8 +153,8 @@ def _summary(gate: GateResult) -> str:
             f"{_count(counts['warnings'], 'warning')}, {counts['info']:,} info; "
             f"{_count(gate.report.summary.examples, 'example')}")
     if est.billed_tokens is not None and est.epochs is not None:
-        line += (f"; estimate: {est.billed_tokens_per_epoch:,} tokens x {est.epochs} epochs = "
-                 f"{est.billed_tokens:,} billed tokens")
+        line += (f"; estimate: {est.billed_tokens_per_epoch:,} tokens x "
+                 f"{_count(est.epochs, 'epoch')} = {est.billed_tokens:,} billed tokens")
         if est.cost is not None and est.price is not None:
             line += f", ${est.cost:,.2f} (price as of {est.price.as_of}: {est.price.source})"
         else:
