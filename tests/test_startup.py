@@ -38,5 +38,6 @@ def test_help_lists_every_command_and_a_command_loads_when_run() -> None:
     assert _loaded_by("split", "--help") == "0 split"
     help_text = subprocess.run([sys.executable, "-m", "ftprep", "--help"], capture_output=True,
                                text=True, check=True).stdout
-    for name in ("convert", "estimate", "fix", "lint", "rule", "rules", "split"):
+    for name in ("convert", "estimate", "export", "fix", "lint", "providers", "rule", "rules",
+                 "split", "submit"):
         assert f"  {name} " in help_text
