@@ -33,7 +33,7 @@ def test_the_table_says_what_is_possible_where() -> None:
     assert "live via SDK (ftprep[openai])" in openai
     assert "active" in _line(out, "azure") and "ftprep[openai]" in _line(out, "azure")
     assert "dry-run + export" in _line(out, "vertex") and "1 shut down" in _line(out, "vertex")
-    assert "dry-run + export" in _line(out, "bedrock")
+    assert "live via SDK (ftprep[bedrock])" in _line(out, "bedrock")
     assert "any (none listed)" in _line(out, "fireworks")
     assert "chat, prompt-completion" in _line(out, "nebius")
     mistral = _line(out, "mistral")
