@@ -12,6 +12,7 @@ from ftprep.config import load_settings, with_overrides
 from ftprep.model.errors import EXIT_CLEAN, EXIT_PROBLEMS, FtprepError
 from ftprep.providers.profile import load_provider
 from ftprep.readers.jsonl import resolve_sources
+from ftprep.submit.converted import convert_for_upload
 from ftprep.submit.gate import GateResult, lint_gate
 from ftprep.submit.manifest import Manifest, default_path
 from ftprep.submit.plan import Choices, Request
@@ -120,6 +121,9 @@ def submit(
     if gate.forced:
         _note(f"warning: submitting with {gate.error_count:,} lint error(s) (--force)")
     _note(_summary(gate))
+    prepared, converted = convert_for_upload(prepared, force)
+    for note in converted:
+        _note(note)
     plan, adapter = plan_and_adapter(prepared, gate)
     if dry_run:
         click.echo(f"ftprep submit --dry-run: nothing was sent. {profile.name}, {plan.model}, "

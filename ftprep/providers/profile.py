@@ -159,6 +159,9 @@ class Submission(_Strict):
     base_url: str | None = None
     base_url_env: str | None = None
     live: bool = True
+    # The dataset format the provider reads when it is not the linted chat file's (Bedrock,
+    # Vertex): submit converts the file with `ftprep export --to <export>` and uploads that.
+    export: str | None = None
     source: str = Field(min_length=1)
 
 

@@ -75,6 +75,7 @@ class Manifest:
             "base_url": public_url(plan.base_url),
             "submit_id": plan.submit_id,
             "inputs": {f.role: _input(f) for f in plan.files},
+            "converted_from": {f.role: _input(f) for f in plan.converted_from} or None,
             "lint": {**self.gate.counts, "examples": report.summary.examples,
                      "validation_examples": report.summary.validation_examples,
                      "formats": self.gate.formats, "forced": self.gate.forced},

@@ -84,6 +84,8 @@ class Plan:
     choices: Choices
     base_url: str | None
     submit_id: str  # tags the job where the API allows, and names ids the client chooses
+    # The linted files `files` were converted from, when the provider reads another format.
+    converted_from: tuple[FileRef, ...] = ()
 
     @property
     def training(self) -> FileRef:

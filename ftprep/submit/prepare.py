@@ -39,6 +39,7 @@ class Prepared:
     base_url: str | None
     choices: Choices
     warnings: tuple[str, ...]
+    converted_from: tuple[FileRef, ...] = ()  # see ftprep/submit/converted.py
 
 
 def prepare(profile: ProviderProfile, choices: Choices) -> Prepared:
@@ -78,9 +79,10 @@ def require_live(profile: ProviderProfile, choices: Choices | None = None) -> Su
         raise FtprepError(
             f"ftprep does not submit to {profile.name} itself: its training data must first be "
             "in cloud storage",
-            f"write the file with `ftprep export --to {submission.adapter}`, upload it "
-            f"({'gcloud storage cp' if submission.adapter == 'vertex' else 'aws s3 cp'} ...), "
-            "then send the request `ftprep submit --dry-run --storage-uri URI` prints",
+            f"`ftprep submit --dry-run --storage-uri URI` writes the file in its schema (as "
+            f"`ftprep export --to {submission.adapter}` does) and prints the request; upload "
+            f"the file ({'gcloud storage cp' if submission.adapter == 'vertex' else 'aws s3 cp'}"
+            " ...), then send that request",
         )
     if choices is not None:
         check_live_options(submission.adapter, choices)
@@ -115,5 +117,6 @@ def plan_and_adapter(prepared: Prepared, gate: GateResult) -> tuple[Plan, Adapte
         profile=prepared.profile, model=prepared.model_name, model_profile=prepared.model,
         method=method_of(gate), hyperparameters=prepared.hyperparameters, files=prepared.files,
         choices=prepared.choices, base_url=prepared.base_url, submit_id=new_submit_id(),
+        converted_from=prepared.converted_from,
     )
     return plan, make_adapter(plan)

@@ -40,6 +40,22 @@ def bedrock_api(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Fak
     api.stop()
 
 
+@pytest.fixture
+def train(tmp_path: Path) -> Path:
+    """Plain chat, which Nova's schema expresses whole (the shared sample has tool calls)."""
+    path = tmp_path / "train.jsonl"
+    records = [{"messages": [{"role": "system", "content": "Answer briefly."},
+                             {"role": "user", "content": f"What is {i} plus {i}?"},
+                             {"role": "assistant", "content": f"{2 * i}."}]} for i in range(12)]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def converted(path: Path) -> Path:
+    """What submit uploads: the linted chat file in Bedrock's schema (`export --to bedrock`)."""
+    return path.with_name(f"{path.stem}.bedrock.jsonl")
+
+
 def args(api: FakeBedrock, train: Path, *more: str) -> list[str]:
     return [str(train), "--provider", "bedrock", "--model", NOVA, "--s3-uri",
             f"s3://{BUCKET}/ft/", "--role-arn", ROLE, "--endpoint-url", api.url, *more]
@@ -55,9 +71,14 @@ def test_success_uploads_creates_and_waits(bedrock_api: FakeBedrock, train: Path
                        "--wait"))
     assert ran.code == 0, ran.all
     assert "Traceback" not in ran.all
-    assert bedrock_api.objects == {"ft/train.jsonl": train.read_bytes()}
+    assert bedrock_api.objects == {"ft/train.bedrock.jsonl": converted(train).read_bytes()}
+    first = json.loads(converted(train).read_bytes().splitlines()[0])
+    assert first == {"schemaVersion": "bedrock-conversation-2024",
+                     "system": [{"text": "Answer briefly."}],
+                     "messages": [{"role": "user", "content": [{"text": "What is 0 plus 0?"}]},
+                                  {"role": "assistant", "content": [{"text": "0."}]}]}
     put, = bedrock_api.sent("PUT", rf"/{BUCKET}/.*")
-    assert put.path == f"/{BUCKET}/ft/train.jsonl"  # path-style, as --endpoint-url asks
+    assert put.path == f"/{BUCKET}/ft/train.bedrock.jsonl"  # path-style, as --endpoint-url asks
     assert put.headers["authorization"].startswith("AWS4-HMAC-SHA256 Credential=testing/")
     create, = bedrock_api.sent("POST", JOBS)
     body = create.json
@@ -66,7 +87,7 @@ def test_success_uploads_creates_and_waits(bedrock_api: FakeBedrock, train: Path
     assert body == {
         "jobName": submit_id, "customModelName": "kestrel-support", "roleArn": ROLE,
         "baseModelIdentifier": NOVA, "customizationType": "FINE_TUNING",
-        "trainingDataConfig": {"s3Uri": f"s3://{BUCKET}/ft/train.jsonl"},
+        "trainingDataConfig": {"s3Uri": f"s3://{BUCKET}/ft/train.bedrock.jsonl"},
         "outputDataConfig": {"s3Uri": f"s3://{BUCKET}/ft/output/"},
         "hyperParameters": {"epochCount": "2", "learningRate": "2e-05",
                             "learningRateWarmupSteps": "5"},
@@ -77,7 +98,9 @@ def test_success_uploads_creates_and_waits(bedrock_api: FakeBedrock, train: Path
     assert "fine-tuned model: arn:aws:bedrock:us-east-1:123456789012:custom-model/x" in ran.out
     assert "training: InProgress" in ran.err and "validation: Completed" in ran.err
     assert manifest["outcome"] == "succeeded"
-    assert manifest["file_ids"] == {"training": f"s3://{BUCKET}/ft/train.jsonl"}
+    assert manifest["file_ids"] == {"training": f"s3://{BUCKET}/ft/train.bedrock.jsonl"}
+    assert manifest["inputs"]["training"]["path"] == str(converted(train))
+    assert manifest["converted_from"]["training"]["path"] == str(train)
     assert manifest["job"]["id"] == arn and manifest["job"]["status"] == "Completed"
     text = train.with_name("train.submit.json").read_text()
     assert SECRET not in text and SECRET not in ran.all
@@ -92,13 +115,15 @@ def test_the_validation_file_is_uploaded_and_passed(bedrock_api: FakeBedrock, tr
     ran = submit(*args(bedrock_api, train, "--validation", str(held_out),
                        "--output-s3-uri", "s3://kestrel-out/runs/"))
     assert ran.code == 0, ran.all
-    assert bedrock_api.objects == {"ft/train.jsonl": train.read_bytes(),
-                                   "ft/held_out.jsonl": held_out.read_bytes()}
+    val = converted(train).with_name("train.bedrock.val.jsonl")
+    assert bedrock_api.objects == {"ft/train.bedrock.jsonl": converted(train).read_bytes(),
+                                   "ft/train.bedrock.val.jsonl": val.read_bytes()}
     body = bedrock_api.sent("POST", JOBS)[0].json
     assert body["validationDataConfig"] == {
-        "validators": [{"s3Uri": f"s3://{BUCKET}/ft/held_out.jsonl"}]}
+        "validators": [{"s3Uri": f"s3://{BUCKET}/ft/train.bedrock.val.jsonl"}]}
     assert body["outputDataConfig"] == {"s3Uri": "s3://kestrel-out/runs/"}
-    assert manifest_of(train)["file_ids"]["validation"] == f"s3://{BUCKET}/ft/held_out.jsonl"
+    assert (manifest_of(train)["file_ids"]["validation"]
+            == f"s3://{BUCKET}/ft/train.bedrock.val.jsonl")
     assert manifest_of(train)["outcome"] == "created"
 
 
@@ -142,7 +167,7 @@ def test_a_dropped_upload_is_retried(bedrock_api: FakeBedrock, train: Path) -> N
     ran = submit(*args(bedrock_api, train))
     assert ran.code == 0, ran.all
     assert "retrying" in ran.err
-    assert bedrock_api.objects == {"ft/train.jsonl": train.read_bytes()}
+    assert bedrock_api.objects == {"ft/train.bedrock.jsonl": converted(train).read_bytes()}
 
 
 def test_a_failed_job_exits_1_with_its_failure_message(bedrock_api: FakeBedrock,
@@ -180,7 +205,7 @@ def test_dry_run_shows_the_uploads_and_the_job(bedrock_api: FakeBedrock, train: 
     ran = submit(*args(bedrock_api, train, "--dry-run"))
     assert ran.code == 0, ran.all
     assert bedrock_api.requests == []
-    assert f"PUT {bedrock_api.url}/{BUCKET}/ft/train.jsonl" in ran.out
+    assert f"PUT {bedrock_api.url}/{BUCKET}/ft/train.bedrock.jsonl" in ran.out
     assert f"POST {bedrock_api.url}/model-customization-jobs" in ran.out
 
 
@@ -191,3 +216,26 @@ def test_without_boto3_the_extra_is_named(bedrock_api: FakeBedrock, train: Path,
     assert ran.code == 2
     assert "needs its SDK" in ran.err and "pip install 'ftprep[bedrock]'" in ran.err
     assert bedrock_api.requests == []
+
+
+def test_records_bedrock_cannot_express_stop_the_submit_unless_forced(
+    bedrock_api: FakeBedrock, train: Path
+) -> None:
+    call = {"role": "assistant", "tool_calls": [{"id": "c1", "type": "function", "function": {
+        "name": "add", "arguments": '{"a": 1}'}}]}
+    record = {"messages": [{"role": "user", "content": "1 plus 1?"}, call,
+                           {"role": "tool", "tool_call_id": "c1", "content": "2"},
+                           {"role": "assistant", "content": "2."}],
+              "tools": [{"type": "function", "function": {"name": "add", "parameters": {
+                  "type": "object", "properties": {"a": {"type": "integer"}}}}}]}
+    with train.open("a", encoding="utf-8") as out:
+        out.write(json.dumps(record) + "\n")
+    ran = submit(*args(bedrock_api, train))
+    assert ran.code == 2, ran.all
+    assert "1 records cannot be written in AWS Bedrock" in ran.err and "1 tools" in ran.err
+    assert "train.bedrock.rejects.jsonl" in ran.err
+    assert bedrock_api.requests == []
+    ran = submit(*args(bedrock_api, train, "--force"))
+    assert ran.code == 0, ran.all
+    assert len(converted(train).read_bytes().splitlines()) == 12
+    assert list(bedrock_api.objects) == ["ft/train.bedrock.jsonl"]

@@ -13,6 +13,17 @@ NOVA = "amazon.nova-micro-v1:0:128k"
 ROLE = "arn:aws:iam::123456789012:role/bedrock-ft"
 
 
+@pytest.fixture
+def train(tmp_path: Path) -> Path:
+    """Plain chat, which Vertex's and Nova's schemas express whole (the shared sample has tool
+    calls, which submit would refuse to drop)."""
+    path = tmp_path / "train.jsonl"
+    records = [{"messages": [{"role": "user", "content": f"What is {i} plus {i}?"},
+                             {"role": "assistant", "content": f"{2 * i}."}]} for i in range(12)]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
 def body_of(out: str) -> dict:
     start = out.index("\n   {")
     end = out.index("\n   }", start) + 5
@@ -30,11 +41,12 @@ def test_vertex_dry_run_matches_google_genais_own_request(train: Path) -> None:
     assert ran.code == 0, ran.all
     params = types._CreateTuningJobParametersPrivate(
         base_model="gemini-3.5-flash",
-        training_dataset=types.TuningDataset(gcs_uri="gs://kestrel/ft/train.jsonl"),
+        training_dataset=types.TuningDataset(gcs_uri="gs://kestrel/ft/train.vertex.jsonl"),
         config=types.CreateTuningJobConfig(
             epoch_count=3, adapter_size="ADAPTER_SIZE_FOUR", learning_rate_multiplier=0.5,
             tuned_model_display_name="kestrel",
-            validation_dataset=types.TuningValidationDataset(gcs_uri="gs://kestrel/ft/train.jsonl")))
+            validation_dataset=types.TuningValidationDataset(
+                gcs_uri="gs://kestrel/ft/train.vertex.val.jsonl")))
     expected = tunings._CreateTuningJobParametersPrivate_to_vertex(params, None, params)
     expected.pop("config", None)
     expected = json.loads(json.dumps(common.encode_unserializable_types(
@@ -51,7 +63,7 @@ def test_bedrock_dry_run_is_valid_for_botocore(train: Path) -> None:
     assert "checked against botocore's service model" in ran.out
     params = body_of(ran.out)
     assert params["hyperParameters"] == {"epochCount": "2", "learningRate": "2e-05"}
-    assert params["trainingDataConfig"] == {"s3Uri": "s3://kestrel/ft/train.jsonl"}
+    assert params["trainingDataConfig"] == {"s3Uri": "s3://kestrel/ft/train.bedrock.jsonl"}
     assert params["clientRequestToken"] == params["jobName"]
     botocore = pytest.importorskip("botocore.session")
     validate = pytest.importorskip("botocore.validate")

@@ -42,8 +42,8 @@ def missing_options(choices: Choices) -> None:
             "first be in cloud storage (ftprep uploads it to --s3-uri s3://BUCKET/PREFIX/) and "
             "the job runs as an IAM role Bedrock may assume (--role-arn "
             "arn:aws:iam::ACCOUNT:role/NAME)",
-            "Bedrock trains on its own record schema: write that file with "
-            "`ftprep export --to bedrock` and submit it; --dry-run shows the requests")
+            "submit converts the chat file to Bedrock's record schema itself (as `ftprep export "
+            "--to bedrock` does); --dry-run shows the requests")
 
 
 def split_s3(uri: str) -> tuple[str, str]:
@@ -123,8 +123,7 @@ class BedrockAdapter(CloudAdapter):
         found.append(Request(
             "create the model customization job", "POST", f"{bedrock}/model-customization-jobs",
             json=params,
-            note=f"boto3.client('bedrock').create_model_customization_job(**body); {note}; "
-                 "the file must be in Bedrock's own schema: `ftprep export --to bedrock`"))
+            note=f"boto3.client('bedrock').create_model_customization_job(**body); {note}"))
         return found
 
     def connect(self, key: str | None) -> Session:

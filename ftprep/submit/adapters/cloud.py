@@ -74,8 +74,7 @@ class VertexAdapter(CloudAdapter):
         return [Request(
             "create the tuning job", "POST", url, json=self.body(),
             note=f"genai.Client(vertexai=True, project=..., location=...).tunings.tune(...); "
-                 f"upload first with `ftprep export --to vertex` and gcloud storage cp "
-                 f"({files})")]
+                 f"upload the converted files first with gcloud storage cp ({files})")]
 
     def follow_hint(self, job_id: str) -> str:
         return f"the job {job_id} keeps running: client.tunings.get(name={job_id!r})"
