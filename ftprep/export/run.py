@@ -370,8 +370,11 @@ def _next_steps(request: ExportRequest, result: ExportResult, names: dict[str, s
                 f"{_LLAMAFACTORY_STAGE.get(family, 'sft')}, dataset_dir: "
                 f"{request.output.parent}, dataset: {dataset_names[0]},{evaluation} "
                 "template: <your model's template>")]
-    bucket = "gs://BUCKET" if request.target == "vertex" else "s3://BUCKET"
-    copy = "gsutil cp" if request.target == "vertex" else "aws s3 cp"
-    steps = [f"{copy} {f.output} {bucket}/{f.output.name}" for f in result.files]
-    steps.append(f"ftprep submit {out} --provider {request.target} --model {model} --dry-run")
+    held_out = f" --validation {request.validation}" if request.validation else ""
+    if request.target == "bedrock":  # submit converts the chat file the same way and uploads it
+        return [f"ftprep submit {request.path}{held_out} --provider bedrock --model {model} "
+                "--s3-uri s3://BUCKET/PREFIX/ --role-arn ARN"]
+    steps = [f"gcloud storage cp {f.output} gs://BUCKET/PREFIX/" for f in result.files]
+    steps.append(f"ftprep submit {request.path}{held_out} --provider vertex --model {model} "
+                 "--storage-uri gs://BUCKET/PREFIX --dry-run  (prints the tuning request)")
     return steps
