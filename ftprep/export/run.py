@@ -96,6 +96,11 @@ class ExportResult:
         return found + ([self.images] if self.images is not None else [])
 
 
+def submit_copy(training: Path, target: str) -> Path:
+    """Where `ftprep submit` writes the provider's copy of a chat file (`train.bedrock.jsonl`)."""
+    return training.with_name(f"{training.stem}.{target}.jsonl")
+
+
 def make_target(name: str, model: str | None) -> Target:
     if name == "trl":
         return TrlTarget()
@@ -372,9 +377,10 @@ def _next_steps(request: ExportRequest, result: ExportResult, names: dict[str, s
                 "template: <your model's template>")]
     held_out = f" --validation {request.validation}" if request.validation else ""
     if request.target == "bedrock":  # submit converts the chat file the same way and uploads it
-        return [f"ftprep submit {request.path}{held_out} --provider bedrock --model {model} "
-                "--s3-uri s3://BUCKET/PREFIX/ --role-arn ARN"]
-    steps = [f"gcloud storage cp {f.output} gs://BUCKET/PREFIX/" for f in result.files]
-    steps.append(f"ftprep submit {request.path}{held_out} --provider vertex --model {model} "
-                 "--storage-uri gs://BUCKET/PREFIX --dry-run  (prints the tuning request)")
-    return steps
+        return [(f"ftprep submit {request.path}{held_out} --provider bedrock --model {model} "
+                 "--s3-uri s3://BUCKET/PREFIX/ --role-arn ARN")]
+    copy = submit_copy(Path(request.path), "vertex")
+    return [(f"ftprep submit {request.path}{held_out} --provider vertex --model {model} "
+             f"--storage-uri gs://BUCKET/PREFIX --dry-run  (writes {copy} the same way, and "
+             "prints the tuning request)"),
+            f"gcloud storage cp {copy} gs://BUCKET/PREFIX/  (and its .val.jsonl), then send it"]

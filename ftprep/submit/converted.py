@@ -11,16 +11,11 @@ rest silently would train on less than the user linted.
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
-from ftprep.export.run import ExportRequest, ExportResult, export_file
+from ftprep.export.run import ExportRequest, ExportResult, export_file, submit_copy
 from ftprep.model.errors import FtprepError
 from ftprep.submit.plan import file_ref
 from ftprep.submit.prepare import Prepared
-
-
-def converted_path(training: Path, target: str) -> Path:
-    return training.with_name(f"{training.stem}.{target}.jsonl")
 
 
 def convert_for_upload(prepared: Prepared, force: bool) -> tuple[Prepared, list[str]]:
@@ -31,7 +26,7 @@ def convert_for_upload(prepared: Prepared, force: bool) -> tuple[Prepared, list[
     choices, profile, target = prepared.choices, prepared.profile, submission.export
     validation = str(choices.validation) if choices.validation is not None else None
     result = export_file(ExportRequest(
-        str(choices.training), target, converted_path(choices.training, target),
+        str(choices.training), target, submit_copy(choices.training, target),
         validation=validation, model=prepared.model_name,
     ))
     _refuse_losses(result, profile.name, target, force)
