@@ -15,7 +15,7 @@ from ftprep.config import load_settings, with_overrides
 from ftprep.estimate.quote import Quote
 from ftprep.estimate.run import Estimates, estimate_files, within_budget
 from ftprep.model.errors import EXIT_CLEAN, EXIT_PROBLEMS, FtprepError
-from ftprep.readers.jsonl import resolve_sources
+from ftprep.readers.jsonl import training_and_validation
 from ftprep.writers import atomic_text
 
 JSON_VERSION = 1
@@ -66,12 +66,7 @@ def estimate(
                           "drop one of the two options")
     settings = with_overrides(load_settings(config, isolated), provider=provider, model=model,
                               max_tokens=max_tokens)
-    sources = resolve_sources(list(paths))
-    if validation:
-        held_out = resolve_sources(list(validation))
-        for source in held_out:
-            source.validation = True
-        sources += held_out
+    sources = training_and_validation(list(paths), list(validation))
     chosen_epochs = epochs if epochs is not None else settings.epochs
     epochs_from = "--epochs" if epochs is not None else f"epochs in {settings.source}"
     result = estimate_files(settings, sources, compare=compare, epochs=chosen_epochs,

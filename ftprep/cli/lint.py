@@ -13,7 +13,7 @@ from ftprep.cli._options import config_options, model_options, selection_options
 from ftprep.config import load_settings, with_overrides
 from ftprep.lint.run import LintJob, lint_job
 from ftprep.model.errors import FtprepError
-from ftprep.readers.jsonl import resolve_sources
+from ftprep.readers.jsonl import training_and_validation
 from ftprep.reporters import FORMATS, make_reporter
 from ftprep.writers import atomic_text
 
@@ -74,12 +74,7 @@ def lint(
         epochs=epochs, tokenizer=tokenizer, select=select, jobs=jobs, extend_select=extend_select,
         ignore=ignore, fail_on=fail_on,
     )
-    sources = resolve_sources(list(paths))
-    if validation:
-        held_out = resolve_sources(list(validation))
-        for source in held_out:
-            source.validation = True
-        sources += held_out
+    sources = training_and_validation(list(paths), list(validation))
     epochs_from = "--epochs" if epochs is not None else f"epochs in {settings.source}"
     job = lint_job(settings, sources, epochs_from)
     for note in job.engine.context.notes:

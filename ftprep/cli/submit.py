@@ -11,7 +11,7 @@ from ftprep.cli._options import config_options
 from ftprep.config import load_settings, with_overrides
 from ftprep.model.errors import EXIT_CLEAN, EXIT_PROBLEMS, FtprepError
 from ftprep.providers.profile import load_provider
-from ftprep.readers.jsonl import resolve_sources
+from ftprep.readers.jsonl import training_and_validation
 from ftprep.submit.converted import convert_for_upload
 from ftprep.submit.gate import GateResult, lint_gate
 from ftprep.submit.manifest import Manifest, default_path
@@ -109,12 +109,7 @@ def submit(
     if isinstance(epochs_value, int) and 1 <= epochs_value <= 50:
         settings = with_overrides(settings, epochs=epochs_value)
     settings = with_overrides(settings, model=prepared.model_name)
-    sources = resolve_sources([str(training)])
-    if validation is not None:
-        held_out = resolve_sources([str(validation)])
-        for source in held_out:
-            source.validation = True
-        sources += held_out
+    sources = training_and_validation([str(training)], [str(validation)] if validation else [])
     rerun = (f"ftprep lint {training}" + (f" --validation {validation}" if validation else "")
              + f" --provider {profile.id} --model {prepared.model_name}")
     gate = lint_gate(settings, sources, force, rerun, notes=lambda n: _note(f"note: {n}"))

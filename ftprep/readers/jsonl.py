@@ -28,6 +28,15 @@ from ftprep.readers._open import (
 from ftprep.readers._values import BLOCK_BYTES, document_values
 
 
+def training_and_validation(paths: list[str], validation: list[str]) -> list[Source]:
+    """The training sources, then the validation ones marked as such (read, checked and
+    counted apart: they are not training data)."""
+    held_out = resolve_sources(validation) if validation else []
+    for source in held_out:
+        source.validation = True
+    return resolve_sources(paths) + held_out
+
+
 def resolve_sources(paths: list[str]) -> list[Source]:
     """Expand user arguments into sources, in a stable order.
 
