@@ -46,8 +46,8 @@ def rule_markdown(rule: Rule) -> str:
     lines = [
         f"# {spec.name} ({spec.code})",
         "",
-        f"Severity: {spec.severity.label} · Scope: {spec.scope.value} · Status: {spec.status.value}"
-        f" · Fix: {'available' if spec.fix else 'none'}",
+        (f"Severity: {spec.severity.label} · Scope: {spec.scope.value} · Status: {spec.status.value}"
+        f" · Fix: {'available' if spec.fix else 'none'}"),
         "",
         "## What it does",
         spec.summary,

@@ -15,7 +15,6 @@ import orjson
 
 from ftprep.model.record import PREFERENCE_OUTPUT_KEYS, TEXT_KEY
 
-
 Turns = list[tuple[str, str]]  # (role, text) in training order
 
 

@@ -100,11 +100,11 @@ def _summary_rows(report: Report) -> list[tuple[str, str]]:
     exact = token_label(report)
     if stats:
         rows.append(("tokens/example",
-                     f"min {_n(stats.min)} · mean {stats.mean:,.1f} · p50 {_n(stats.p50)} · "
-                     f"p95 {_n(stats.p95)} · max {_n(stats.max)} · total {_n(stats.total)} ({exact})"))
+                     (f"min {_n(stats.min)} · mean {stats.mean:,.1f} · p50 {_n(stats.p50)} · "
+                     f"p95 {_n(stats.p95)} · max {_n(stats.max)} · total {_n(stats.total)} ({exact})")))
     if context.limit is not None:
-        rows.append(("over limit", f"{_plural(summary.over_limit, 'example')} over {_n(context.limit)} "
-                     f"tokens ({model_id}); training truncates them"))
+        rows.append(("over limit", (f"{_plural(summary.over_limit, 'example')} over {_n(context.limit)} "
+                     f"tokens ({model_id}); training truncates them")))
     rows.extend(_estimate_rows(report.estimate, context.model_name, lower_bound(summary)))
     return rows
 
@@ -145,8 +145,8 @@ def _estimate_rows(
         rows.append(("epochs", estimate.epochs_source))
         return rows
     rows.append(("epochs", f"{estimate.epochs} ({estimate.epochs_source})"))
-    rows.append(("billed tokens", f"{_n(estimate.billed_tokens_per_epoch)} per epoch × "
-                 f"{estimate.epochs} = {_n(estimate.billed_tokens or 0)}"))
+    rows.append(("billed tokens", (f"{_n(estimate.billed_tokens_per_epoch)} per epoch × "
+                 f"{estimate.epochs} = {_n(estimate.billed_tokens or 0)}")))
     if model_name is None:
         rows.append(("cost", "unknown: pass --model to price the run"))
     elif estimate.cost is None or estimate.price is None:
@@ -155,6 +155,6 @@ def _estimate_rows(
         price = estimate.price
         cost = f"at least ${estimate.cost:,.2f} (a lower bound: {missing})" if missing else (
             f"${estimate.cost:,.2f}")
-        rows.append(("cost", f"{cost} at ${price.training_per_1m_tokens:,.2f} per 1M "
-                     f"training tokens (as of {price.as_of}; {price.source})"))
+        rows.append(("cost", (f"{cost} at ${price.training_per_1m_tokens:,.2f} per 1M "
+                     f"training tokens (as of {price.as_of}; {price.source})")))
     return rows
