@@ -463,3 +463,28 @@ def test_trl_vision_output_loads_with_the_datasets_library(vision: Path, offline
     assert set(data.column_names) == {"messages", "images"}
     assert data[1]["images"] == [image_file(BLUE), image_file(RED)] and data[3]["images"] == []
     assert data[1]["messages"][1]["content"][0]["type"] == "image"
+
+
+def test_the_limit_check_counts_in_batches_and_keeps_each_total_with_its_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Blank and broken lines between records, and batch edges, must not shift the totals."""
+    from ftprep.export import limits, run as export_run
+
+    monkeypatch.setattr(export_run, "BATCH", 3)
+    monkeypatch.setattr(limits.Limits, "per_example", property(lambda self: 40))
+    short = {"messages": [{"role": "user", "content": "Hi"},
+                          {"role": "assistant", "content": "Hello."}]}
+    long = {"messages": [{"role": "user", "content": "word " * 60},
+                         {"role": "assistant", "content": "Yes."}]}
+    lines = [short, long, "", short, "{broken", long, short, "", "", long, short]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join((json.dumps(x) if isinstance(x, dict) else x) + "\n" for x in lines),
+                    encoding="utf-8")
+    code, _out = run(tmp_path, "export", "in.jsonl", "--to", "vertex", "--model",
+                     "gemini-2.5-flash", "-o", "out.jsonl")
+    assert code == 0
+    rejects = [json.loads(x) for x in (tmp_path / "out.rejects.jsonl").read_text().splitlines()]
+    assert [(r["line"], r["reason"]) for r in rejects] == [
+        (2, "over-limit"), (5, "invalid"), (6, "over-limit"), (10, "over-limit")]
+    assert len((tmp_path / "out.jsonl").read_text().splitlines()) == 4

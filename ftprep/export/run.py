@@ -205,6 +205,9 @@ def any_images(paths: list[str]) -> bool:
                for path in paths for _, _, value, _ in _lines(path))
 
 
+BATCH = 1024  # records per token-counting call of the limit check
+
+
 class _Writer:
     """Pass 2 over one input: convert each record or reject it, counting both."""
 
@@ -216,7 +219,24 @@ class _Writer:
         self.written_images: set[str] = set()
 
     def run(self, path: str, out: IO[bytes], result: FileResult) -> None:
-        for line, raw, value, problem in _lines(path):
+        batch: list[tuple[int, bytes | None, Any, str | None]] = []
+        for item in _lines(path):
+            batch.append(item)
+            if len(batch) == BATCH:
+                self._run_batch(batch, out, result)
+                batch = []
+        self._run_batch(batch, out, result)
+
+    def _run_batch(self, batch: list[tuple[int, bytes | None, Any, str | None]],
+                   out: IO[bytes], result: FileResult) -> None:
+        """Records in file order; their token totals (for the limit check) counted at once."""
+        kinds = [record_kind(value) if isinstance(value, dict) else None
+                 for _, _, value, _ in batch]
+        counted = [(kind, value) for kind, (_, _, value, _) in zip(kinds, batch, strict=True)
+                   if kind is not None]
+        totals = iter(self.limits.totals(counted) or ()) if self.limits is not None else iter(())
+        for kind, (line, raw, value, problem) in zip(kinds, batch, strict=True):
+            total = next(totals, None) if kind is not None else None
             if raw is None:
                 result.blank += 1
                 continue
@@ -225,7 +245,7 @@ class _Writer:
                 self._reject(result, line, "invalid", problem or "", raw=raw)
                 continue
             try:
-                converted = self._convert(value)
+                converted = self._convert(value, total)
             except Refusal as refusal:
                 self._reject(result, line, refusal.reason, refusal.detail, value=value)
                 continue
@@ -234,7 +254,7 @@ class _Writer:
             result.written += 1
             result.bytes += len(data)
 
-    def _convert(self, value: dict[str, Any]) -> dict[str, Any]:
+    def _convert(self, value: dict[str, Any], total: int | None) -> dict[str, Any]:
         kind = record_kind(value)
         if kind is None:
             raise Refusal("format", "not a chat, preference, prompt/completion or text record")
@@ -249,7 +269,7 @@ class _Writer:
         notes = Notes(vision=self.notes.vision, image_dir=self.images.name)
         converted = self.target.convert(kind, value, notes)
         if self.limits is not None:
-            self.limits.check(kind, value)
+            self.limits.check(total)
         write_images(self.images, notes.files, self.written_images)
         self.notes.counts.update(notes.counts)
         self.notes.used |= notes.used
