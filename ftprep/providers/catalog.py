@@ -244,13 +244,25 @@ def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() and abs(value) >= 1 else f"{value:g}"
 
 
+def _human(size: int) -> str:
+    """Bytes in the unit the provider stated: 1 GB where the limit is a round decimal number,
+    512 MiB or 50.1 GiB where it is binary."""
+    for unit, scale in (("TB", 10**12), ("GB", 10**9), ("MB", 10**6)):
+        if size >= scale and size % scale == 0:
+            return f"{size // scale:,} {unit}"
+    for unit, scale in (("TiB", 1 << 40), ("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if size >= scale:
+            return f"{size / scale:,.3g} {unit}"
+    return f"{size} B"
+
+
 def limits(profile: ProviderProfile) -> list[tuple[str, str]]:
     """The dataset limits the profile states, as (what, value); unstated ones say so."""
     def count(value: int | None) -> str:
         return f"{value:,}" if value is not None else "not stated"
 
-    size = (f"{profile.max_file_bytes:,} bytes" if profile.max_file_bytes is not None
-            else "not stated")
+    size = (f"{profile.max_file_bytes:,} bytes ({_human(profile.max_file_bytes)})"
+            if profile.max_file_bytes is not None else "not stated")
     return [
         ("file types", ", ".join(profile.file_suffixes)),
         ("file size", size),
