@@ -32,7 +32,8 @@ def test_the_table_says_what_is_possible_where() -> None:
     assert "6 (2 shut down; the last shuts down on 2027-01-14, in 46 days)" in openai
     assert "live via SDK (ftprep[openai])" in openai
     assert "active" in _line(out, "azure") and "ftprep[openai]" in _line(out, "azure")
-    assert "dry-run + export" in _line(out, "vertex") and "1 shut down" in _line(out, "vertex")
+    vertex = _line(out, "vertex")
+    assert "live via SDK (ftprep[vertex])" in vertex and "1 shut down" in vertex
     assert "live via SDK (ftprep[bedrock])" in _line(out, "bedrock")
     assert "any (none listed)" in _line(out, "fireworks")
     assert "chat, prompt-completion" in _line(out, "nebius")
@@ -63,7 +64,7 @@ def test_json_lists_every_row() -> None:
     rows = {row["id"]: row for row in data["providers"]}
     assert rows["openai"]["status"] == "closing: no new jobs from 2027-01-06, in 38 days"
     assert rows["openai"]["models_shut_down"] == 2
-    assert rows["vertex"]["submit"] == "dry-run + export"
+    assert rows["vertex"]["submit"] == "live via SDK (ftprep[vertex])"
     assert rows["mistral"] == {**rows["mistral"], "state": "deprecated", "profile": False,
                                "submit": "none"}
     assert rows["nebius"]["formats"] == ["chat", "prompt-completion"]

@@ -104,14 +104,8 @@ def test_dates_are_sourced_and_submit_names_its_sdk(provider_id: str) -> None:
         assert found.submit is None
 
 
-@pytest.mark.parametrize("provider_id", ["vertex"])  # Bedrock uploads to S3 itself
-def test_cloud_storage_providers_stop_at_dry_run(provider_id: str) -> None:
-    submit = load_provider(provider_id).submit
-    assert submit is not None and submit.live is False
-
-
 def test_live_submission_where_an_sdk_takes_the_file() -> None:
-    for provider_id in ("openai", "azure", "fireworks", "nebius", "bedrock"):
+    for provider_id in ("openai", "azure", "fireworks", "nebius", "bedrock", "vertex"):
         submit = load_provider(provider_id).submit
         assert submit is not None and submit.live, provider_id
 

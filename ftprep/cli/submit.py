@@ -50,19 +50,26 @@ def _note(message: str) -> None:
 @click.option("--base-url", default=None,
               help="API base URL: an OpenAI-compatible service, or an Azure endpoint.")
 @click.option("--api-version", default=None, help="Azure OpenAI API version.")
-@click.option("--account", default=None, help="Fireworks account id (default: $FIREWORKS_ACCOUNT_ID).")
+@click.option("--account", "--project", "account", default=None,
+              help="Fireworks: the account id (default: $FIREWORKS_ACCOUNT_ID). Vertex: the "
+                   "Google Cloud project (default: $GOOGLE_CLOUD_PROJECT; required live).")
 @click.option("--storage-uri", "--s3-uri", "storage_uri", default=None,
-              help="Vertex: the gs:// folder holding the exported files. Bedrock: the "
-                   "s3://BUCKET/PREFIX/ ftprep uploads the files to (required live).")
+              help="Where ftprep uploads the converted files (required live): "
+                   "gs://BUCKET/PREFIX for Vertex, s3://BUCKET/PREFIX/ for Bedrock.")
 @click.option("--role-arn", default=None,
               help="Bedrock: the IAM role the job runs as (required live).")
 @click.option("--output-s3-uri", default=None,
               help="Bedrock: where the job writes its output (default: <s3-uri>/output/).")
-@click.option("--region", default=None,
-              help="Bedrock: the AWS region (default: $AWS_REGION or $AWS_DEFAULT_REGION).")
+@click.option("--region", "--location", "region", default=None,
+              help="Bedrock: the AWS region (default: $AWS_REGION or $AWS_DEFAULT_REGION). "
+                   "Vertex: the location, e.g. us-central1 (default: $GOOGLE_CLOUD_LOCATION; "
+                   "required live).")
 @click.option("--endpoint-url", default=None,
-              help="Bedrock: one endpoint URL for S3 (path-style) and Bedrock: a VPC endpoint, "
-                   "or a local test server. Credentials come from boto3's usual chain.")
+              help="One endpoint URL for the storage and the job API: a VPC endpoint, an "
+                   "emulator or a local test server. Bedrock: S3 path-style, credentials from "
+                   "boto3's usual chain. Vertex: Application Default Credentials "
+                   "(google.auth.default()), except that none are read or sent to an http:// "
+                   "endpoint (an emulator or a local server).")
 @click.option("--manifest", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write the run manifest (default: <training stem>.submit.json).")
 @config_options

@@ -1,4 +1,5 @@
-"""Vertex and Bedrock: dry-run requests checked against the SDKs' own models; live refused."""
+"""Vertex and Bedrock: dry-run requests checked against the SDKs' own models; live refused
+without the options that say where the data goes."""
 
 from __future__ import annotations
 
@@ -39,12 +40,14 @@ def test_vertex_dry_run_matches_google_genais_own_request(train: Path) -> None:
                  "--learning-rate-multiplier", "0.5", "--suffix", "kestrel",
                  "--storage-uri", "gs://kestrel/ft", "--dry-run", "--force")
     assert ran.code == 0, ran.all
+    labels = body_of(ran.out)["labels"]  # the submit id finds the job before a retry
+    assert list(labels) == ["ftprep_submit_id"] and labels["ftprep_submit_id"].startswith("ftprep-")
     params = types._CreateTuningJobParametersPrivate(
         base_model="gemini-3.5-flash",
         training_dataset=types.TuningDataset(gcs_uri="gs://kestrel/ft/train.vertex.jsonl"),
         config=types.CreateTuningJobConfig(
             epoch_count=3, adapter_size="ADAPTER_SIZE_FOUR", learning_rate_multiplier=0.5,
-            tuned_model_display_name="kestrel",
+            tuned_model_display_name="kestrel", labels=labels,
             validation_dataset=types.TuningValidationDataset(
                 gcs_uri="gs://kestrel/ft/train.vertex.val.jsonl")))
     expected = tunings._CreateTuningJobParametersPrivate_to_vertex(params, None, params)

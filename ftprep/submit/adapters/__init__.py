@@ -14,7 +14,7 @@ ADAPTERS = {
     "azure": ("openai", "OpenAIAdapter"),
     "together": ("together", "TogetherAdapter"),
     "fireworks": ("fireworks", "FireworksAdapter"),
-    "vertex": ("cloud", "VertexAdapter"),
+    "vertex": ("vertex", "VertexAdapter"),
     "bedrock": ("bedrock", "BedrockAdapter"),
 }
 
@@ -33,9 +33,13 @@ def make_adapter(plan: Plan) -> Adapter:
 
 
 def check_live_options(adapter: str, choices: Choices) -> None:
-    """Options a live submit cannot do without (Bedrock: --s3-uri, --role-arn), checked
-    before lint so a missing one costs nothing."""
+    """Options a live submit cannot do without (Bedrock: --s3-uri, --role-arn; Vertex:
+    --storage-uri, --project, --location), checked before lint so a missing one costs nothing."""
     if adapter == "bedrock":
         from ftprep.submit.adapters.bedrock import missing_options
 
         missing_options(choices)
+    elif adapter == "vertex":
+        from ftprep.submit.adapters.vertex import missing_options as vertex_missing
+
+        vertex_missing(choices)
