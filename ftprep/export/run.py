@@ -396,11 +396,9 @@ def _next_steps(request: ExportRequest, result: ExportResult, names: dict[str, s
                 f"{request.output.parent}, dataset: {dataset_names[0]},{evaluation} "
                 "template: <your model's template>")]
     held_out = f" --validation {request.validation}" if request.validation else ""
-    if request.target == "bedrock":  # submit converts the chat file the same way and uploads it
+    # submit converts the chat file the same way as this export, uploads it and starts the job
+    if request.target == "bedrock":
         return [(f"ftprep submit {request.path}{held_out} --provider bedrock --model {model} "
                  "--s3-uri s3://BUCKET/PREFIX/ --role-arn ARN")]
-    copy = submit_copy(Path(request.path), "vertex")
     return [(f"ftprep submit {request.path}{held_out} --provider vertex --model {model} "
-             f"--storage-uri gs://BUCKET/PREFIX --dry-run  (writes {copy} the same way, and "
-             "prints the tuning request)"),
-            f"gcloud storage cp {copy} gs://BUCKET/PREFIX/  (and its .val.jsonl), then send it"]
+             "--storage-uri gs://BUCKET/PREFIX --project PROJECT --location LOCATION")]

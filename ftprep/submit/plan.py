@@ -61,14 +61,14 @@ class Choices:
     values: dict[str, str]  # ftprep option (`epochs`) -> the text given
     suffix: str | None = None
     base_url: str | None = None
-    account: str | None = None
+    account: str | None = None  # Fireworks: the account; Vertex: the Google Cloud project
     api_version: str | None = None
     storage_uri: str | None = None  # Vertex/Bedrock: where the files sit in cloud storage
     role_arn: str | None = None  # Bedrock: the role the job runs as
     force: bool = False  # submit despite lint errors (and skip an SDK's own file check)
     output_uri: str | None = None  # Bedrock: where the job writes its output (S3)
-    region: str | None = None  # Bedrock: the AWS region (default: AWS_REGION)
-    endpoint_url: str | None = None  # Bedrock: one endpoint for S3 and Bedrock (tests, VPC)
+    region: str | None = None  # Bedrock: the AWS region; Vertex: the location
+    endpoint_url: str | None = None  # Bedrock/Vertex: one endpoint for storage and the API
 
 
 @dataclass(frozen=True)
