@@ -14,8 +14,6 @@ run did not write are removed, so the folder is the same after the same input.
 
 from __future__ import annotations
 
-import os
-import stat
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -37,9 +35,9 @@ from ftprep.export.vertex import VertexTarget
 from ftprep.model.errors import FtprepError
 from ftprep.model.sources import FileStats, Source
 from ftprep.parsing import BOM, parse_line
-from ftprep.readers._open import STDIN, open_input
+from ftprep.readers._open import open_input, require_rereadable
 from ftprep.readers._values import document_kind
-from ftprep.readers.jsonl import other_format, read_lines
+from ftprep.readers.jsonl import read_lines
 from ftprep.writers import atomic_bytes, atomic_text
 
 TARGETS = ("trl", "axolotl", "llamafactory", "vertex", "bedrock")
@@ -126,24 +124,6 @@ def side_paths(output: Path) -> tuple[Path, Path]:
     return output.with_name(f"{stem}.val{suffix}"), output.with_name(f"{stem}.rejects.jsonl")
 
 
-def _check_input(path: str) -> None:
-    if path == STDIN:
-        raise FtprepError("export cannot read stdin: it reads its input twice",
-                          "save the data to a file first (compressed is fine)")
-    try:
-        mode = os.stat(path).st_mode
-    except FileNotFoundError:
-        raise FtprepError(f"{path}: no such file") from None
-    except OSError as error:
-        raise FtprepError(f"{path}: cannot read ({error.strerror or error})") from None
-    if not stat.S_ISREG(mode):
-        raise FtprepError(f"{path}: not a regular file", "export takes one JSON Lines file")
-    kind = other_format(Path(path))
-    if kind is not None:
-        raise FtprepError(f"{path}: is {kind}, not JSON Lines",
-                          "turn it into JSON Lines with `ftprep convert` first")
-
-
 def check_paths(request: ExportRequest) -> list[tuple[str, Path]]:
     """(input, output) pairs, checked: inputs readable twice, no output over an input."""
     pairs = [(request.path, request.output)]
@@ -152,7 +132,7 @@ def check_paths(request: ExportRequest) -> list[tuple[str, Path]]:
         pairs.append((request.validation, validation_out))
     inputs = set()
     for source, _ in pairs:
-        _check_input(source)
+        require_rereadable(source, "export")
         inputs.add(Path(source).resolve())
     for out in [p for _, p in pairs] + [rejects]:
         if out.resolve() in inputs:

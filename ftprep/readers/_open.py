@@ -66,6 +66,25 @@ def strip_compression_suffix(name: str) -> tuple[str, str | None]:
     return (base, compression) if compression else (name, None)
 
 
+def require_rereadable(path: str, command: str) -> None:
+    """Refuse an input `command` cannot read twice (stdin, a pipe, a device) or at all, with a
+    message that says why and what to do: split and export plan in one pass, write in another."""
+    again = "save the data to a file first (compressed is fine)"
+    if path == STDIN:
+        raise FtprepError(f"{command} cannot read stdin: it reads its input twice", again)
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise FtprepError(f"{path}: no such file") from None
+    except OSError as error:
+        raise FtprepError(f"{path}: cannot read ({error.strerror or error})") from None
+    if stat.S_ISDIR(mode):
+        raise FtprepError(f"{path}: is a directory", f"{command} takes one JSON Lines file")
+    if not stat.S_ISREG(mode):
+        raise FtprepError(f"{path}: is a pipe or device, which can be read only once; {command} "
+                          "reads its input twice", again)
+
+
 def is_stream(path: str) -> bool:
     """True for stdin and for a pipe, device or socket named as a path: it can be read only once,
     so nothing may open it to sniff before the reader does. Decided by `stat`, without opening."""

@@ -6,14 +6,12 @@ lives here, and every expected failure is an `FtprepError` raised before an outp
 
 from __future__ import annotations
 
-import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ftprep.model.errors import FtprepError
 from ftprep.model.views import View
-from ftprep.readers._open import STDIN, strip_compression_suffix
+from ftprep.readers._open import require_rereadable, strip_compression_suffix
 from ftprep.readers.jsonl import other_format
 from ftprep.similarity import MinHashParams
 from ftprep.split.groups import Groups, group
@@ -63,24 +61,7 @@ def default_outputs(path: str) -> tuple[Path, Path]:
 def check_paths(request: SplitRequest) -> None:
     """The input must be a file that can be read twice; outputs must not overwrite it."""
     path = request.path
-    if path == STDIN:
-        raise FtprepError(
-            "split cannot read stdin: it reads its input twice (once to plan, once to write)",
-            "save the data to a file first (compressed is fine) and split that",
-        )
-    try:
-        mode = os.stat(path).st_mode
-    except FileNotFoundError:
-        raise FtprepError(f"{path}: no such file") from None
-    except OSError as error:
-        raise FtprepError(f"{path}: cannot read ({error.strerror or error})") from None
-    if stat.S_ISDIR(mode):
-        raise FtprepError(f"{path}: is a directory", "split takes one JSON Lines file")
-    if not stat.S_ISREG(mode):
-        raise FtprepError(
-            f"{path}: is a pipe or device, which can be read only once; split reads its input twice",
-            "save the data to a file first (compressed is fine) and split that",
-        )
+    require_rereadable(path, "split")
     kind = other_format(Path(path))
     if kind is not None:
         raise FtprepError(f"{path}: is {kind}, not JSON Lines",
