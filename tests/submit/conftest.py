@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +54,18 @@ def submit(*args: str) -> Ran:
 def train(tmp_path: Path) -> Path:
     path = tmp_path / "train.jsonl"
     path.write_bytes((SAMPLES / "clean_chat.jsonl").read_bytes())
+    return path
+
+
+@pytest.fixture
+def plain_train(tmp_path: Path) -> Path:
+    """Plain chat (a system prompt, one question, one answer), which the Bedrock and Vertex
+    schemas express whole; the shared sample's tool calls and weights they cannot."""
+    path = tmp_path / "train.jsonl"
+    records = [{"messages": [{"role": "system", "content": "Answer briefly."},
+                             {"role": "user", "content": f"What is {i} plus {i}?"},
+                             {"role": "assistant", "content": f"{2 * i}."}]} for i in range(12)]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     return path
 
 

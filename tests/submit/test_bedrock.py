@@ -41,14 +41,8 @@ def bedrock_api(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Fak
 
 
 @pytest.fixture
-def train(tmp_path: Path) -> Path:
-    """Plain chat, which Nova's schema expresses whole (the shared sample has tool calls)."""
-    path = tmp_path / "train.jsonl"
-    records = [{"messages": [{"role": "system", "content": "Answer briefly."},
-                             {"role": "user", "content": f"What is {i} plus {i}?"},
-                             {"role": "assistant", "content": f"{2 * i}."}]} for i in range(12)]
-    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    return path
+def train(plain_train: Path) -> Path:
+    return plain_train
 
 
 def converted(path: Path) -> Path:

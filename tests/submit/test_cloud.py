@@ -15,14 +15,8 @@ ROLE = "arn:aws:iam::123456789012:role/bedrock-ft"
 
 
 @pytest.fixture
-def train(tmp_path: Path) -> Path:
-    """Plain chat, which Vertex's and Nova's schemas express whole (the shared sample has tool
-    calls, which submit would refuse to drop)."""
-    path = tmp_path / "train.jsonl"
-    records = [{"messages": [{"role": "user", "content": f"What is {i} plus {i}?"},
-                             {"role": "assistant", "content": f"{2 * i}."}]} for i in range(12)]
-    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    return path
+def train(plain_train: Path) -> Path:
+    return plain_train
 
 
 def body_of(out: str) -> dict:
