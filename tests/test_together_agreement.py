@@ -168,6 +168,17 @@ OURS = [
     Case("completion is not a string", ({"prompt": "2+2=", "completion": 4},), ("FT128", 1)),
     Case("prompt part without type", ({"prompt": [{"text": "Hi"}], "completion": "Hello"},),
          ("FT128", 1)),
+    # 3.1.1 lib/constants.py MAX_IMAGES_PER_EXAMPLE = 10; its checker takes data URLs only and
+    # no weight 1 on a message with an image (FORMATS.md §1.2).
+    Case("ten images", (_chat({"role": "user", "content": [IMAGE] * 10}, _assistant("Ten.")),),
+         PASS),
+    Case("eleven images", (_chat({"role": "user", "content": [IMAGE] * 11},
+                                 _assistant("Eleven.")),), ("FT503", 1)),
+    Case("an image link", (_chat({"role": "user", "content": [
+        {"type": "image_url", "image_url": {"url": "https://example.com/cat.png"}}]},
+        _assistant("A cat.")),), ("FT503", 1)),
+    Case("weight 1 on a message with an image", (_chat(
+        {"role": "user", "content": [IMAGE], "weight": 1}, _assistant("A cat.")),), ("FT503", 1)),
     Case("preference record", (PREFERENCE,), PASS),
     Case("preference with an extra key", ({**PREFERENCE, "id": 3},), ("FT109", 1)),
     Case("preference input ends with the assistant", ({

@@ -188,6 +188,11 @@ class FormatRules(_Strict):
     tools: bool = True
     one_format: bool = True
     prompt_parts: bool = False
+    # Image limits the provider enforces (FT503); None: none stated.
+    max_images: int | None = Field(default=None, gt=0)  # image parts per example
+    max_image_bytes: int | None = Field(default=None, gt=0)  # one image's decoded bytes
+    image_urls: Literal["any", "data"] = "any"  # "data": base64 data URLs only, no http(s)
+    weighted_images: bool = True  # False: a message with an image may not carry weight 1
     source: str = ""
 
 
