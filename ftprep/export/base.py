@@ -173,6 +173,24 @@ def refuse_tools(data: dict[str, Any], messages: list[dict[str, Any]], target: s
                                    "training schema has no tool calls here")
 
 
+def record_tools(holder: dict[str, Any], notes: Notes, unread: str) -> list[Any] | None:
+    """The record's `tools` list for a trainer that reads tools (None: it has none).
+
+    Refuses the deprecated `functions` list and a `tools` that is not a list; notes dropping
+    `parallel_tool_calls`, saying why (`unread`: "chat templates do not read it").
+    """
+    if holder.get("functions"):
+        raise Refusal("tools", "the record uses the deprecated `functions` list; rewrite it as tools")
+    tools = holder.get("tools")
+    if tools and type(tools) is not list:
+        raise Refusal("invalid", "`tools` is not a list")
+    if tools:
+        notes.used.add("tools")
+    if "parallel_tool_calls" in holder:
+        notes.add(f"parallel_tool_calls removed ({unread})")
+    return tools or None
+
+
 def tool_call_arguments(call: Any, number: int) -> tuple[str, dict[str, Any]]:
     """(name, arguments as an object) of one OpenAI tool call, or `Refusal`.
 

@@ -15,7 +15,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ftprep.export.base import Notes, Refusal, check_weight, text_of, tool_call_arguments
+from ftprep.export.base import (
+    Notes,
+    Refusal,
+    check_weight,
+    record_tools,
+    text_of,
+    tool_call_arguments,
+)
 from ftprep.export.images import Image, content_parts
 
 # How a target writes one image in a message's content (and what it records in `notes`).
@@ -102,15 +109,8 @@ def hf_messages(messages: list[dict[str, Any]], target: str, notes: Notes,
 
 
 def hf_tools(holder: dict[str, Any], out: dict[str, Any], notes: Notes) -> None:
-    """Copy `tools` (the column chat templates read); refuse the deprecated `functions`."""
-    if holder.get("functions"):
-        raise Refusal("tools", "the record uses the deprecated `functions` list; rewrite it as tools")
-    tools = holder.get("tools")
+    """Copy `tools` (the column chat templates read)."""
+    tools = record_tools(holder, notes, "chat templates do not read it")
     if tools:
-        if type(tools) is not list:
-            raise Refusal("invalid", "`tools` is not a list")
         out["tools"] = tools
-        notes.used.add("tools")
-    if "parallel_tool_calls" in holder:
-        notes.add("parallel_tool_calls removed (chat templates do not read it)")
 

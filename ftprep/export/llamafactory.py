@@ -39,6 +39,7 @@ from ftprep.export.base import (
     messages_of,
     other_keys,
     preference_parts,
+    record_tools,
     split_system,
     text_of,
     text_record,
@@ -119,16 +120,9 @@ def _sharegpt(holder: dict[str, Any], messages: list[dict[str, Any]], notes: Not
     if system is not None:
         out["system"] = system
         notes.used.add("system")
-    if holder.get("functions"):
-        raise Refusal("tools", "the record uses the deprecated `functions` list")
-    tools = holder.get("tools")
+    tools = record_tools(holder, notes, f"{NAME} does not read it")
     if tools:
-        if type(tools) is not list:
-            raise Refusal("invalid", "`tools` is not a list")
         out["tools"] = json.dumps([_function(tool) for tool in tools], ensure_ascii=False)
-        notes.used.add("tools")
-    if "parallel_tool_calls" in holder:
-        notes.add(f"parallel_tool_calls removed ({NAME} does not read it)")
     return out
 
 
