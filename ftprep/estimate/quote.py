@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ftprep.providers.estimate import provider_epochs
-from ftprep.providers.lifecycle import deadlines
+from ftprep.providers.lifecycle import deadlines, passed
 from ftprep.providers.profile import ModelProfile, Price, ProviderProfile
 
 
@@ -85,13 +85,13 @@ def availability(
 ) -> tuple[str, str, datetime.date | None]:
     """("", when it closes, the day) while jobs can be created on `on`; (why not, "", None)
     once they cannot."""
-    if provider.status.state in ("deprecated", "shutdown"):
+    if provider.status.ended:
         return f"{provider.name} fine-tuning is {provider.status.state}", "", None
+    ended = passed(provider, model, on)
+    if ended:
+        what = "shut down" if ended[0].shutdown else "takes no new jobs"
+        return f"{what} since {ended[0].date}", "", None
     found = deadlines(provider, model)  # earliest first
-    for deadline in found:
-        if deadline.days_left(on) <= 0:
-            what = "shut down" if deadline.shutdown else "takes no new jobs"
-            return f"{what} since {deadline.date}", "", None
     if not found:
         return "", "", None
     first = found[0]

@@ -98,7 +98,7 @@ def dated(future: str, past: str, date: datetime.date, on: datetime.date) -> str
 
 def takes_jobs(profile: ProviderProfile, on: datetime.date) -> bool:
     """Whether the provider still creates new jobs on `on`, by its status and last day."""
-    if profile.status.state in ("deprecated", "shutdown"):
+    if profile.status.ended:
         return False
     end = profile.no_new_jobs_from
     return end is None or on < end.date

@@ -49,3 +49,10 @@ def deadlines(provider: ProviderProfile, model: ModelProfile | None) -> list[Dea
         end = provider.no_new_jobs_from
         found.append(Deadline(end.date, end.source, shutdown=False))
     return sorted(found, key=lambda deadline: deadline.date)
+
+
+def passed(
+    provider: ProviderProfile, model: ModelProfile | None, on: datetime.date
+) -> list[Deadline]:
+    """The deadlines that have come by `on` (0 days left or fewer), earliest first."""
+    return [d for d in deadlines(provider, model) if d.days_left(on) <= 0]

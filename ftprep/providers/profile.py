@@ -144,6 +144,11 @@ class Status(_Strict):
     source: str = Field(min_length=1)
     note: str = ""
 
+    @property
+    def ended(self) -> bool:
+        """The provider takes no jobs at all, whatever the day."""
+        return self.state in ("deprecated", "shutdown")
+
 
 class Submission(_Strict):
     """How `ftprep submit` reaches the provider: the adapter, its SDK extra and credentials.

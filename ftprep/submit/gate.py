@@ -17,7 +17,7 @@ from ftprep.lint.run import lint_job
 from ftprep.model.diagnostics import Diagnostic, Severity
 from ftprep.model.errors import FtprepError
 from ftprep.model.sources import Source
-from ftprep.providers.lifecycle import deadlines, today
+from ftprep.providers.lifecycle import deadlines, passed, today
 from ftprep.providers.profile import ModelProfile, ProviderProfile
 from ftprep.suggest import closest
 
@@ -45,24 +45,25 @@ def check_deadlines(
 ) -> list[str]:
     """Refuse a shut-down model or a provider that takes no new jobs; return warnings."""
     on = on or today()
-    if provider.status.state in ("deprecated", "shutdown"):
+    if provider.status.ended:
         raise FtprepError(
             f"{provider.name}'s fine-tuning is {provider.status.state} (as of "
             f"{provider.status.as_of}; {provider.status.source})",
             "choose another provider with --provider; `ftprep export` writes other formats",
         )
+    # a shut-down model says more than a provider's closed door
+    ended = sorted(passed(provider, model, on), key=lambda d: not d.shutdown)
+    if ended:
+        deadline = ended[0]
+        gone = (f"{name} was shut down on {deadline.date}" if deadline.shutdown
+                else f"{provider.name} has taken no new fine-tuning jobs since {deadline.date}")
+        raise FtprepError(f"{gone} (source: {deadline.source})",
+                          "choose another model or provider; `ftprep export` writes other formats")
     warnings = []
-    found = deadlines(provider, model)
-    found.sort(key=lambda d: not d.shutdown)  # a shut-down model says more than a closed door
-    for deadline in found:
+    for deadline in sorted(deadlines(provider, model), key=lambda d: not d.shutdown):
         days = deadline.days_left(on)
         what = (f"{name} shuts down on {deadline.date}" if deadline.shutdown
                 else f"{provider.name} takes no new fine-tuning jobs from {deadline.date}")
-        if days <= 0:
-            gone = (f"{name} was shut down on {deadline.date}" if deadline.shutdown
-                    else f"{provider.name} has taken no new fine-tuning jobs since {deadline.date}")
-            raise FtprepError(f"{gone} (source: {deadline.source})",
-                              "choose another model or provider; `ftprep export` writes other formats")
         if days <= WARN_DAYS:
             warnings.append(f"{what}, in {days} day{'s' * (days != 1)} (source: {deadline.source})")
     return warnings
