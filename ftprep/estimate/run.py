@@ -116,19 +116,19 @@ def estimate_files(
     on = today()
     closed: list[tuple[Target, str]] = []
     if len(targets) > 1:  # a table is about where the data can go: closed models as notes
-        for target in targets:
-            why = availability(target.provider, target.model, on)[0]
-            if why:
-                closed.append((target, why))
-        targets = [t for t in targets if all(t is not c for c, _ in closed)] or [closed[0][0]]
+        judged = [(t, availability(t.provider, t.model, on)[0]) for t in targets]
+        closed = [(t, why) for t, why in judged if why]
+        targets = [t for t, why in judged if not why]
+    # With every model closed, one pass still reads the file for the header.
+    first = targets[0] if targets else closed[0][0]
     if len({_pass_key(t, True) for t in targets}) > 1 and any(
             source.path == STDIN for source in sources):
         raise ConfigError("estimate reads its input once per tokenizer and provider, and stdin "
                           "only once", "save the data to a file and pass its path")
     problems: list[str] = []
-    summary, encoding = _count(settings, sources, targets[0], problems)
+    summary, encoding = _count(settings, sources, first, problems)
     images_matter = summary.images > 0 or bool(summary.uncounted_images)
-    counts = {_pass_key(targets[0], images_matter): (summary, encoding)}
+    counts = {_pass_key(first, images_matter): (summary, encoding)}
     broken = sum(n for (_fmt, bad), n in summary.checked.items() if bad)
     result = Estimates([], summary.formats, summary.examples, broken,
                        summary.validation_examples, skipped=closed, on=on, compared=compare,
@@ -140,8 +140,6 @@ def estimate_files(
             for p in map(load_provider, available_providers()) if not p.model
         ]
     for target in targets:
-        if any(target is c for c, _ in closed):
-            continue
         key = _pass_key(target, images_matter)
         if key not in counts:
             counts[key] = _count(settings, sources, target)
