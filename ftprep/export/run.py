@@ -167,22 +167,28 @@ def _lines(path: str) -> Iterator[tuple[int, bytes | None, Any, str | None]]:
                           "nothing was written", "recompress or repair the file")
 
 
-def majority_family(path: str, target: Target) -> str | None:
-    """The layout most records of the training file take (ties: the first seen)."""
+def survey(paths: list[str], target: Target, look_for_images: bool) -> tuple[str | None, bool]:
+    """One read before writing: the layout most records of the training file (`paths[0]`)
+    take (ties: the first seen), and, when `look_for_images`, whether any record of any input
+    has an image part (every row then takes the vision layout)."""
     counts: Counter[str] = Counter()
-    for _, _, value, _ in _lines(path):
-        if value is not None:
+    images = False
+    for index, path in enumerate(paths):
+        if index and (images or not look_for_images):
+            break  # the other inputs only matter for images
+        for _, _, value, _ in _lines(path):
+            if value is None:
+                continue
+            images = images or (look_for_images and has_images(value))
+            if index:
+                if images:
+                    break
+                continue
             kind = record_kind(value)
             family = target.family(kind) if kind is not None else None
             if family is not None:
                 counts[family] += 1
-    return counts.most_common(1)[0][0] if counts else None
-
-
-def any_images(paths: list[str]) -> bool:
-    """Whether a record of any input has an image part (every row then takes the vision layout)."""
-    return any(value is not None and has_images(value)
-               for path in paths for _, _, value, _ in _lines(path))
+    return (counts.most_common(1)[0][0] if counts else None), images
 
 
 BATCH = 1024  # records per token-counting call of the limit check
@@ -273,8 +279,8 @@ def export_file(request: ExportRequest) -> ExportResult:
     pairs = check_paths(request)
     target = make_target(request.target, request.model)
     _, rejects_path = side_paths(request.output)
-    family = majority_family(request.path, target)
-    notes = Notes(vision=request.target in VISION and any_images([p for p, _ in pairs]))
+    family, vision = survey([p for p, _ in pairs], target, request.target in VISION)
+    notes = Notes(vision=vision)
     result = ExportResult(request, family, [FileResult(p, o) for p, o in pairs], rejects_path, notes)
     if isinstance(target, BedrockTarget):
         result.schema = SCHEMAS[target.schema]
