@@ -240,3 +240,16 @@ def test_a_file_that_is_not_json_lines_says_why_nothing_was_counted(tmp_path: Pa
     assert "FT013 file is a CSV file, not JSON Lines" in out
     assert "ftprep convert FILE -o train.jsonl" in out
     assert "no training example was read" in err
+
+
+def test_no_usable_example_is_exit_1_and_one_record_is_singular(tmp_path: Path) -> None:
+    path = write(tmp_path / "t.jsonl", [{"messages": [{"role": "user", "content": "Hi"}]}])
+    code, out, err = run(str(path), "-m", MINI, "--isolated")
+    assert code == 1
+    assert out.startswith("Estimate for 1 record (1 chat), as of 2026-11-29\n")
+    assert "1 of them with errors: it is not counted" in out
+    assert "no usable example" in err
+    unknown = write(tmp_path / "u.jsonl", [{"question": "Hi", "answer": "Hello"}] * 2)
+    code, out, _err = run(str(unknown), "-m", MINI, "--isolated")
+    assert code == 1
+    assert out.startswith("Estimate for 2 records (2 unrecognised)")

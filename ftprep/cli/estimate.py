@@ -87,6 +87,10 @@ def estimate(
     if not result.quotes:
         click.echo("ftprep: no model could be priced for this data (see 'Not priced')", err=True)
         return EXIT_PROBLEMS
+    if not any(q.examples for q in result.quotes):
+        click.echo("ftprep: no usable example: every record has an error or a format the "
+                   "provider does not train on (see `ftprep lint`)", err=True)
+        return EXIT_PROBLEMS
     return EXIT_CLEAN
 
 
@@ -119,10 +123,11 @@ def _skipped(result: Estimates) -> list[str]:
 
 
 def _header(result: Estimates) -> list[str]:
-    kinds = ", ".join(f"{n:,} {kind}" for kind, n in sorted(result.formats.items()))
-    head = f"Estimate for {result.records:,} records ({kinds or 'none'})"
+    kinds = ", ".join(f"{n:,} {kind if kind != 'unknown' else 'unrecognised'}"
+                      for kind, n in sorted(result.formats.items()))
+    head = f"Estimate for {_records(result.records)} ({kinds or 'none'})"
     if result.validation_examples:
-        head += f" and {result.validation_examples:,} validation records"
+        head += f" and {_records(result.validation_examples).replace(' ', ' validation ', 1)}"
     lines = [head + f", as of {result.on}"]
     lines += [f"  {problem}" for problem in result.problems]
     if result.broken and not result.compared:
@@ -130,6 +135,10 @@ def _header(result: Estimates) -> list[str]:
         lines.append(f"  {result.broken:,} of them with errors: {them} not counted "
                      "(see `ftprep lint`)")
     return lines
+
+
+def _records(count: int) -> str:
+    return f"{count:,} record{'s' * (count != 1)}"
 
 
 def _tokens(q: Quote, value: int | None) -> str:
