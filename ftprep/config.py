@@ -56,6 +56,9 @@ class Settings(_Section):
     tokenizer: str | None = None
     jobs: int | None = Field(default=None, ge=1, le=64)  # processes for big files; None = auto
     rules: dict[str, RuleConfig] = {}
+    # Globs of user rule packs (TOML, the format of rules/content/*.toml), relative to the
+    # configuration file's folder: their rules join the registry like the shipped ones.
+    extend_rules: tuple[str, ...] = ()
     source: str | None = Field(default=None, exclude=True)
 
     @field_validator("fail_on", mode="before")
