@@ -81,7 +81,14 @@ def _options(rule: Rule, settings: Settings, provider: ProviderProfile) -> BaseM
         first = error.errors()[0]
         where = ".".join(str(p).replace("_", "-") for p in first["loc"])
         problem = "unknown key" if first["type"] == "extra_forbidden" else first["msg"]
+        if first["type"] == "extra_forbidden":
+            hint = closest(where, [_kebab_name(name) for name in model.model_fields])
+            problem += f" {where!r}; did you mean {hint!r}?" if hint else ""
         raise ConfigError(f"rules.{rule.code}.{where}: {problem}") from None
+
+
+def _kebab_name(name: str) -> str:
+    return name.replace("_", "-")
 
 
 def active_rules(settings: Settings) -> list[ActiveRule]:
@@ -92,7 +99,9 @@ def active_rules(settings: Settings) -> list[ActiveRule]:
         _check_selectors(selectors, where, rules)
     for key in settings.rules:
         if not any(r.code == key.upper() or r.spec.name == key for r in rules):
-            raise ConfigError(f"rules.{key}: unknown rule")
+            hint = closest(key, [r.code for r in rules] + [r.spec.name for r in rules])
+            extra = f"; did you mean {hint!r}?" if hint else ""
+            raise ConfigError(f"rules.{key}: unknown rule{extra}")
     provider = load_provider(settings.provider)
     for name in provider.accepts:
         if not any(r.spec.name == name for r in rules):
