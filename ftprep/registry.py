@@ -3,6 +3,8 @@
 Python rules live in `ftprep/checks/<family>/ft<code>_<name>.py` and declare `SPEC` plus either a
 `check` function (line and record scopes) or a `Check` class (dataset scope). The file name
 carries the code, so looking up one rule imports one module and no list names a rule twice.
+Content rules are data: `rules/content/*.toml` packs, and users' packs named by `extend-rules`
+(`ftprep.packs`); they become record rules here, in the same registry.
 """
 
 from __future__ import annotations
@@ -24,9 +26,11 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
     from ftprep.model.diagnostics import Finding
+    from ftprep.packs.compiled import PackRule
 
 _CHECKS_DIR = Path(__file__).parent / "checks"
 _MODULE_NAME = re.compile(r"^(ft\d{3})_([a-z0-9_]+)\.py$")
+_CODE_SELECTOR = re.compile(r"([A-Za-z]{2,6})([0-9]{0,3})")
 
 
 class Scope(enum.Enum):
@@ -79,12 +83,16 @@ class RuleSpec:
 
 @dataclass(frozen=True)
 class Rule:
-    """A loaded rule: its spec and the callable or class that does the work."""
+    """A loaded rule: its spec and the callable or class that does the work.
+
+    `pack` is set for a content rule from a pack: the engine runs those over whole batches in
+    one pass (`ftprep.packs.scan`), and `check` is the same rule for one record."""
 
     spec: RuleSpec
     check: Callable[..., Iterable[Finding]] | None = None
     dataset_check: type | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    pack: PackRule | None = None
 
     @property
     def code(self) -> str:
@@ -114,29 +122,60 @@ def _import(path: Path) -> ModuleType:
 
 @cache
 def all_rules() -> tuple[Rule, ...]:
-    """Every rule under ftprep/checks, in code order."""
-    return tuple(_rule_from_module(_import(path), path) for _code, path in _module_paths())
+    """Every shipped rule: ftprep/checks and rules/content packs, in code order."""
+    from ftprep.packs.load import builtin_rules
+
+    python = [_rule_from_module(_import(path), path) for _code, path in _module_paths()]
+    return tuple(sorted([*python, *builtin_rules()], key=lambda rule: rule.code))
 
 
-def find_rule(code_or_name: str) -> Rule | None:
-    """One rule by code or name; a code imports only that rule's module."""
+def rules_with(extend_rules: tuple[str, ...] = ()) -> tuple[Rule, ...]:
+    """The shipped rules plus those of the user's packs (`extend-rules`), in code order.
+
+    A user's rule may not take a code or name already in use: that is a pack error naming both
+    places, never a silent override."""
+    shipped = all_rules()
+    if not extend_rules:
+        return shipped
+    from ftprep.packs.load import PackError, user_rules
+
+    seen = {rule.code: rule for rule in shipped} | {rule.spec.name: rule for rule in shipped}
+    for rule in user_rules(extend_rules):
+        for key in (rule.code, rule.spec.name):
+            if key in seen:
+                raise PackError(
+                    f"{rule.spec.source}: rule {rule.code} ({rule.spec.name}): {key} is already "
+                    f"used by {seen[key].spec.source}", "give the rule another code and name")
+            seen[key] = rule
+    return tuple(sorted({r.code: r for r in seen.values()}.values(), key=lambda rule: rule.code))
+
+
+def find_rule(code_or_name: str, extend_rules: tuple[str, ...] = ()) -> Rule | None:
+    """One rule by code or name; a Python rule's code imports only that rule's module."""
     wanted = code_or_name.strip()
-    for code, path in _module_paths():
-        if code == wanted.upper():
-            return _rule_from_module(_import(path), path)
-    for rule in all_rules():
+    if not extend_rules:
+        for code, path in _module_paths():
+            if code == wanted.upper():
+                return _rule_from_module(_import(path), path)
+    for rule in rules_with(extend_rules):
         if rule.spec.name == wanted.lower() or rule.code == wanted.upper():
             return rule
     return None
 
 
 def matches(rule: RuleSpec, selector: str) -> bool:
-    """A selector is a code (`FT104`), a code prefix (`FT1`, `FT10`), `ALL`, or a rule name."""
+    """A selector is a code (`FT104`), a code prefix (`FT1`, `FT10`, `ACME`), `ALL`, or a name.
+
+    A prefix's letters must be the code's letters entire: `FT` selects FT104, and a rule
+    name such as `mojibake` is never read as a prefix of some code."""
     token = selector.strip()
     if token.upper() == "ALL":
         return True
-    if token.upper().startswith("FT"):
-        return rule.code.startswith(token.upper())
+    code = _CODE_SELECTOR.fullmatch(token)
+    if code is not None:
+        letters = code.group(1).upper()
+        if rule.code[: len(letters)] == letters and rule.code[len(letters)].isdigit():
+            return rule.code.startswith(token.upper())
     return rule.name == token.lower()
 
 

@@ -22,6 +22,7 @@ from ftprep.model.lines import Line, place
 from ftprep.model.pointer import column_of
 from ftprep.model.record import PLAIN_ROLES, Record, RecordFormat
 from ftprep.model.sources import FileStats, RawLine, Source
+from ftprep.packs.scan import ContentScanner, Slot
 from ftprep.readers._encoding import binary_kind
 from ftprep.readers._open import Input, open_input
 from ftprep.readers._values import document_kind
@@ -93,7 +94,11 @@ class Engine:
         self._line_rules_plain = [
             r for r in self._line_rules if not (shape_gate and r.rule.spec.only_if_not_plain)
         ]
-        self._records = RecordChecker(rules, shape_gate)
+        # Content rules (packs) run over each whole batch in one pass; the rest per record.
+        self._records = RecordChecker([r for r in rules if r.rule.pack is None], shape_gate)
+        self._content = ContentScanner(
+            [Slot.of(r.rule.pack, r.options, r) for r in rules if r.rule.pack is not None]
+        )
         self._role_tokens = dict(zip(PLAIN_ROLES, counter.count(PLAIN_ROLES), strict=True))
         self._dataset = [
             (active, self._build(active)) for active in rules if active.rule.spec.scope is Scope.DATASET
@@ -238,6 +243,8 @@ class Engine:
         out = pending.diagnostics
         if records:
             self._count_tokens(records)
+            if self._content:
+                self._scan_content(records, out)
             for record in records:
                 self._check_record(record, out)
                 self.observe_record(record, out)
@@ -308,6 +315,23 @@ class Engine:
                 self._internal_error(out, active, record.location, error)
         if len(out) > before:  # whether the example is usable (`record.is_usable`)
             record.errors = sum(d.severity is Severity.ERROR for d in out[before:])
+
+    def _scan_content(self, records: list[Record], out: list[Diagnostic]) -> None:
+        """Every content rule over the batch at once (`ftprep.packs.scan`).
+
+        Their findings do not make an example unusable: a provider takes a record holding an
+        email address; whether it should is the user's call, at the rule's severity."""
+        try:
+            found = self._content.findings(records)
+        except Exception as error:  # the rule boundary: report, never crash
+            first = self._content.slots[0].key
+            self._internal_error(out, first, records[0].location, error)
+            return
+        for number, slot, finding in found:
+            start = records[number].location
+            line, column = place(start.line, start.column, records[number].text, finding.column)
+            location = start._replace(line=line, column=column, pointer=finding.pointer)
+            self._emit(out, slot.key, finding, location)
 
     def _end_file(self, stats: FileStats) -> Iterator[Diagnostic]:
         out: list[Diagnostic] = []

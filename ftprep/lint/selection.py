@@ -19,7 +19,7 @@ from ftprep.config import Settings
 from ftprep.model.diagnostics import Finding, Severity
 from ftprep.model.errors import ConfigError
 from ftprep.providers.profile import ProviderProfile, load_provider
-from ftprep.registry import Rule, Status, all_rules, is_known_selector, matches
+from ftprep.registry import Rule, Status, is_known_selector, matches, rules_with
 from ftprep.suggest import closest
 
 
@@ -92,7 +92,7 @@ def _kebab_name(name: str) -> str:
 
 
 def active_rules(settings: Settings) -> list[ActiveRule]:
-    rules = all_rules()
+    rules = rules_with(settings.extend_rules)
     base = settings.select if settings.select is not None else ("ALL",)
     for selectors, where in ((base, "select"), (settings.extend_select, "extend-select"),
                              (settings.ignore, "ignore")):

@@ -171,3 +171,39 @@ def value_at(data: object, pointer: str) -> object:
 
 
 MISSING = _MISSING
+
+
+def column_in_string(text: str, pointer: str, index: int) -> int:
+    """1-based column of character `index` of the string value at `pointer` in `text`.
+
+    Content rules find a match at a position of the decoded string; a user fixes the raw line,
+    where escapes (`\\n`, `\\u00e9`, a surrogate pair) take more than one column. Falls back to
+    the member's column when the value there is not a string.
+    """
+    start = column_of(text, pointer) - 1
+    key = _STRING.match(text, start)
+    if key is not None:  # an object member's column is its key's: step over the key and colon
+        after = _WS.match(text, key.end()).end()  # type: ignore[union-attr]
+        if text[after : after + 1] == ":":
+            start = _WS.match(text, after + 1).end()  # type: ignore[union-attr]
+    if text[start : start + 1] != '"':
+        return start + 1
+    pos, seen, size = start + 1, 0, len(text)
+    while seen < index and pos < size:
+        if text[pos] != "\\":
+            pos += 1
+        elif text[pos + 1 : pos + 2] != "u":
+            pos += 2
+        elif 0xD800 <= _hex(text, pos + 2) < 0xDC00 and 0xDC00 <= _hex(text, pos + 8) < 0xE000:
+            pos += 12  # a surrogate pair: one character
+        else:
+            pos += 6
+        seen += 1
+    return pos + 1
+
+
+def _hex(text: str, at: int) -> int:
+    try:
+        return int(text[at : at + 4], 16) if text[at - 2 : at] == "\\u" else -1
+    except ValueError:
+        return -1

@@ -1,0 +1,147 @@
+"""Read pack files into registry rules: the shipped `rules/content/*.toml` and users' packs.
+
+A broken pack stops the run with exit 2 and says exactly where: the file, the rule (index,
+code and name) and the key path, as `qa/rules.toml: rule[2] (ACME001 internal-url).pattern[0].regex:
+RE2 cannot compile it: ...`. A pack rule becomes a `Rule` like any Python rule: same spec,
+same selection, options, severities, docs and outputs.
+"""
+
+from __future__ import annotations
+
+import glob
+import tomllib
+from collections.abc import Iterable, Sequence
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
+
+import orjson
+from pydantic import ValidationError
+
+from ftprep.model.diagnostics import Finding
+from ftprep.model.errors import ConfigError
+from ftprep.packs.compiled import PackRule, PatternError, compile_rule
+from ftprep.packs.scan import ContentScanner, Slot
+from ftprep.packs.schema import PackFile, PackOptions, PackRuleSpec
+from ftprep.registry import Rule, RuleSpec, Scope, Status
+
+CONTENT_FOLDER = "content"
+# Whole texts that speak for themselves when a pack example is not a JSONL record.
+_PROMPT = "Can you help me with my account?"
+_ANSWER = "Sure, here is what I found for you."
+_TEMPLATE_FIELDS = {"label": "", "match": "", "where": "", "role": "", "field": "", "count": 1}
+
+
+class PackError(ConfigError):
+    """A pack file that cannot be used: exit 2, naming the file, rule and key."""
+
+
+def _where(loc: Sequence[Any], data: dict[str, Any]) -> str:
+    parts: list[str] = []
+    rules = data.get("rule") if isinstance(data.get("rule"), list) else []
+    for index, part in enumerate(loc):
+        if isinstance(part, int) and parts:
+            parts[-1] += f"[{part}]"
+            if index == 1 and loc[0] == "rule" and part < len(rules) and isinstance(rules[part], dict):
+                entry = rules[part]
+                parts[-1] += f" ({entry.get('code', '?')} {entry.get('name', '?')})"
+        else:
+            parts.append(str(part).replace("_", "-"))
+    return ".".join(parts)
+
+
+def read_pack(path: Path, shown: str | None = None) -> list[PackRule]:
+    """The rules of one pack file, compiled; a `PackError` names what is wrong and where."""
+    name = shown or str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise PackError(f"{name}: invalid TOML: {error}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise PackError(f"{name}: cannot read the rule pack: {error}") from None
+    try:
+        pack = PackFile.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        problem = "unknown key" if first["type"] == "extra_forbidden" else first["msg"]
+        raise PackError(f"{name}: {_where(first['loc'], data)}: {problem}",
+                        "see docs/packs.md for the pack format") from None
+    rules = []
+    for index, spec in enumerate(pack.rule):
+        where = f"{name}: rule[{index}] ({spec.code} {spec.name})"
+        try:
+            rules.append(compile_rule(spec, name))
+        except PatternError as error:
+            raise PackError(f"{where}.{error}", "ftprep matches with RE2: see docs/packs.md") from None
+        try:
+            spec.message.format(**_TEMPLATE_FIELDS)
+        except (KeyError, IndexError, ValueError) as error:
+            raise PackError(f"{where}.message: bad template: {error!r}",
+                            f"use {{{'}, {'.join(_TEMPLATE_FIELDS)}}}") from None
+    return rules
+
+
+def example_record(example: str, spec: PackRuleSpec) -> str:
+    """A pack example as a JSONL record: a JSON object as it is, a bare text as the content
+    of a message of the rule's first role (user by default) in a small valid chat."""
+    if example.lstrip().startswith("{"):
+        return example.strip()
+    role = spec.roles[0] if spec.roles else "user"
+    if role == "assistant":
+        messages = [{"role": "user", "content": _PROMPT}, {"role": "assistant", "content": example}]
+    else:
+        messages = [{"role": role, "content": example}, {"role": "assistant", "content": _ANSWER}]
+    return orjson.dumps({"messages": messages}).decode()
+
+
+@lru_cache(maxsize=256)
+def _scanner(rule: PackRule, options: PackOptions | None) -> ContentScanner:
+    return ContentScanner([Slot.of(rule, options)])
+
+
+def _checker(rule: PackRule) -> Any:
+    def check(record: Any, options: PackOptions | None) -> list[Finding]:
+        """One record through this rule alone; the engine scans batches with every rule."""
+        return [finding for _n, _slot, finding in _scanner(rule, options).findings([record])]
+    return check
+
+
+def as_rule(pack: PackRule) -> Rule:
+    spec = pack.spec
+    rule_spec = RuleSpec(
+        code=spec.code, name=spec.name, scope=Scope.RECORD, severity=spec.severity,
+        summary=spec.summary, why=spec.why, bad=example_record(spec.bad[0], spec),
+        good=example_record(spec.good[0], spec), options=PackOptions,
+        status=Status.PREVIEW if spec.preview else Status.STABLE, source=pack.path,
+    )
+    return Rule(rule_spec, check=_checker(pack), pack=pack)
+
+
+def _rules(packs: Iterable[PackRule]) -> tuple[Rule, ...]:
+    return tuple(as_rule(p) for p in packs)
+
+
+@cache
+def builtin_rules() -> tuple[Rule, ...]:
+    """The shipped packs, `rules/content/*.toml`, in file then rule order."""
+    from ftprep.resources import rules_dir
+
+    folder = rules_dir() / CONTENT_FOLDER
+    found: list[PackRule] = []
+    for path in sorted(folder.glob("*.toml")):
+        found += read_pack(path, f"rules/{CONTENT_FOLDER}/{path.name}")
+    return _rules(found)
+
+
+@cache
+def user_rules(patterns: tuple[str, ...]) -> tuple[Rule, ...]:
+    """The rules of the packs `extend-rules` names (globs; resolved by the configuration)."""
+    found: list[PackRule] = []
+    for pattern in patterns:
+        paths = sorted(glob.glob(pattern, recursive=True))
+        if not paths:
+            raise PackError(f"extend-rules: {pattern!r} matches no file",
+                            "paths are relative to the configuration file's folder")
+        for path in paths:
+            found += read_pack(Path(path))
+    return _rules(found)
