@@ -10,7 +10,8 @@ from typing import IO
 import click
 
 from ftprep.cli._options import config_options, model_options, selection_options
-from ftprep.config import load_settings, with_overrides
+from ftprep.config import Settings, load_settings, with_overrides
+from ftprep.lint.baseline import Baseline, Recorder
 from ftprep.lint.run import LintJob, lint_job
 from ftprep.model.errors import FtprepError
 from ftprep.readers.jsonl import training_and_validation
@@ -41,12 +42,21 @@ def use_color(choice: bool | None) -> bool:
 @click.option("--validation", "validation", multiple=True, metavar="PATH",
               help="A validation file: linted too, and compared with the training files for "
                    "examples in both (FT308). Repeatable.")
+@click.option("--baseline", "baseline", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, metavar="FILE",
+              help="Report only problems not recorded in this baseline (default: the "
+                   "configuration's `baseline`).")
+@click.option("--write-baseline", "write_baseline", metavar="FILE",
+              type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Record every problem found in FILE, for --baseline, and exit 0 "
+                   "(no report is printed; a configured baseline is not applied).")
 def lint(
     paths: tuple[str, ...], provider: str | None, model: str | None, max_tokens: int | None,
     epochs: int | None, tokenizer: str | None, jobs: int | None, select: tuple[str, ...] | None,
     extend_select: tuple[str, ...] | None, ignore: tuple[str, ...] | None, fail_on: str | None,
     config: Path | None, isolated: bool, output_format: str, output: Path | None,
-    color: bool | None, validation: tuple[str, ...],
+    color: bool | None, validation: tuple[str, ...], baseline: Path | None,
+    write_baseline: Path | None,
 ) -> int:
     """Check JSONL training files (files, directories, globs, or - for stdin).
 
@@ -66,6 +76,11 @@ def lint(
         or not
       - a pretty-printed JSON array or object is read value by value, each at the
         line it starts on, and reported once (FT013: providers take JSON Lines)
+
+    \b
+    To adopt ftprep on a dataset with known problems:
+      ftprep lint data/ --write-baseline .ftprep-baseline.json
+      ftprep lint data/ --baseline .ftprep-baseline.json   # new problems only
     """
     if not paths:
         raise FtprepError("no input given", "pass one or more JSONL files, directories, or - for stdin")
@@ -74,15 +89,50 @@ def lint(
         epochs=epochs, tokenizer=tokenizer, select=select, jobs=jobs, extend_select=extend_select,
         ignore=ignore, fail_on=fail_on,
     )
+    known = None if write_baseline is not None else _baseline(baseline, settings)
     sources = training_and_validation(list(paths), list(validation))
-    epochs_from = "--epochs" if epochs is not None else f"epochs in {settings.source}"
+    epochs_set = settings.origin("epochs") or settings.source
+    epochs_from = "--epochs" if epochs is not None else f"epochs in {epochs_set}"
     job = lint_job(settings, sources, epochs_from)
     for note in job.engine.context.notes:
         click.echo(f"ftprep: note: {note}", err=True)
+    if write_baseline is not None:
+        return _write_baseline(job, write_baseline)
+    if known is not None:
+        job.baseline, job.baseline_name = known
     if output is None:
         return _render(job, output_format, sys.stdout, use_color(color))
     with atomic_text(output) as stream:
         return _render(job, output_format, stream, False)
+
+
+def _baseline(flag: Path | None, settings: Settings) -> tuple[Baseline, str] | None:
+    """The baseline to apply and its name for the summary: the flag's path as typed, or the
+    configured one (absolute after loading) relative to the working folder when inside it."""
+    if flag is not None:
+        return Baseline.load(flag), str(flag)
+    if settings.baseline is None:
+        return None
+    path = Path(settings.baseline)
+    try:
+        shown = str(path.relative_to(Path.cwd()))
+    except ValueError:
+        shown = str(path)
+    return Baseline.load(path), shown
+
+
+def _write_baseline(job: LintJob, path: Path) -> int:
+    recorder = Recorder(path)
+    crashes = recorder.record(job.diagnostics())
+    if crashes:
+        raise FtprepError(
+            f"{crashes:,} internal error{'s' * (crashes != 1)} in rules: {path} was not written",
+            "run `ftprep lint` without --write-baseline to see them, and please report them",
+        )
+    recorder.write()
+    problems = recorder.problems
+    click.echo(f"ftprep: recorded {problems:,} problem{'s' * (problems != 1)} in {path}", err=True)
+    return 0
 
 
 def _render(job: LintJob, output_format: str, stream: IO[str], color: bool) -> int:

@@ -12,12 +12,21 @@ from ftprep.providers.estimate import Estimate
 
 
 @dataclass(frozen=True)
+class Suppressed:
+    """What a baseline hid: already taken out of the summary's counts, named for the reader."""
+
+    path: str
+    count: int
+
+
+@dataclass(frozen=True)
 class Report:
     summary: Summary
     estimate: Estimate
     context: RunContext
     tokenizer: str
     fail_on: Severity
+    baseline: Suppressed | None = None
 
     @property
     def failing(self) -> int:

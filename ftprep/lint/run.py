@@ -1,17 +1,23 @@
 """A lint run: the engine these settings describe, sharded across processes for big files,
 and the report once its diagnostics are consumed. Commands call this; shard workers build
 their engines with `ftprep.lint.setup` directly.
+
+A baseline (`ftprep lint --baseline`) is a filter on the engine's diagnostic stream, here rather
+than in the engine: the engine finds problems, the job decides which are news. The filter takes
+what it drops out of the summary's counts as it drops it (`Summary.discount`), so the report,
+its "found N problems" line and the exit code count only what is shown.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ftprep.config import Settings, named_where_set
+from ftprep.lint.baseline import Baseline, Suppressor
 from ftprep.lint.engine import Engine
 from ftprep.lint.parallel import run_sharded
-from ftprep.lint.report import Report
+from ftprep.lint.report import Report, Suppressed
 from ftprep.lint.setup import build_engine
 from ftprep.model.diagnostics import Diagnostic
 from ftprep.model.errors import ConfigError
@@ -27,9 +33,16 @@ class LintJob:
     engine: Engine
     sources: list[Source]
     epochs_from: str = "--epochs"
+    baseline: Baseline | None = None
+    baseline_name: str = ""  # the baseline's path as the summary shows it
+    _suppressor: Suppressor | None = field(default=None, init=False, repr=False)
 
     def diagnostics(self) -> Iterator[Diagnostic]:
-        return self.engine.run(self.sources)
+        found = self.engine.run(self.sources)
+        if self.baseline is None:
+            return found
+        self._suppressor = Suppressor(self.baseline, self.engine.summary)
+        return self._suppressor.filter(found)
 
     def report(self) -> Report:
         summary = self.engine.summary
@@ -39,7 +52,11 @@ class LintJob:
             context.provider, self.settings.epochs, self.epochs_from,
             usable=summary.usable(context.provider.formats),
         )
-        return Report(summary, est, context, self.engine.counter.backend, self.settings.fail_on)
+        suppressed = None
+        if self._suppressor is not None:
+            suppressed = Suppressed(self.baseline_name, self._suppressor.suppressed)
+        return Report(summary, est, context, self.engine.counter.backend, self.settings.fail_on,
+                      suppressed)
 
 
 def lint_job(settings: Settings, sources: list[Source], epochs_from: str = "--epochs") -> LintJob:

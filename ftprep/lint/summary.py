@@ -124,6 +124,16 @@ class Summary:
         self.by_severity[diagnostic.severity] += 1
         self.by_code[diagnostic.code] += 1
 
+    def discount(self, diagnostic: Diagnostic) -> None:
+        """Take back a counted diagnostic that will not be reported (a baseline suppressed it),
+        so the counts, and the exit code read from them, are those of what is reported."""
+        self.by_severity[diagnostic.severity] -= 1
+        self.by_code[diagnostic.code] -= 1
+        if not self.by_code[diagnostic.code]:
+            del self.by_code[diagnostic.code]
+        if not self.by_severity[diagnostic.severity]:
+            del self.by_severity[diagnostic.severity]
+
     @property
     def lines(self) -> int:
         return sum(f.lines for f in self.files)

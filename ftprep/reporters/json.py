@@ -6,7 +6,8 @@ Diagnostics are written as they arrive, so memory does not grow with their numbe
 A location's `line`, `column` and `offset` in a compressed file (a file's `compression` is set)
 are positions in its decompressed data; the file's `bytes` are decompressed bytes too, and
 `compressed_bytes` what it holds on disk. A JSON document read as records (`document` set,
-`values` not null) is counted in values, not lines.
+`values` not null) is counted in values, not lines. A summary's `baseline` object, present only
+when a baseline was applied, says how many problems it suppressed; `counts` leave them out.
 """
 
 from __future__ import annotations
@@ -99,7 +100,16 @@ def report_json(report: Report) -> dict[str, Any]:
         },
         "fail_on": report.fail_on.label,
         "exit_code": report.exit_code(),
+        **_baseline_json(report),
     }
+
+
+def _baseline_json(report: Report) -> dict[str, Any]:
+    """`"baseline": {"path", "suppressed"}` when one was applied (`counts` exclude what it
+    suppressed); absent otherwise, so runs without a baseline keep their exact shape."""
+    if report.baseline is None:
+        return {}
+    return {"baseline": {"path": report.baseline.path, "suppressed": report.baseline.count}}
 
 
 class JsonReporter:

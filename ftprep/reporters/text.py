@@ -68,6 +68,9 @@ class TextReporter:
             write(f"\nFound {_plural(total, 'problem')}: {', '.join(parts)}.\n")
         else:
             write("\nNo problems found.\n")
+        if report.baseline is not None:  # counted out of `counts` already (Summary.discount)
+            hidden = report.baseline
+            write(f"{_plural(hidden.count, 'problem')} suppressed by baseline {hidden.path}\n")
         write("\nSummary\n")
         for label, value in _summary_rows(report):
             write(f"  {label:<15}{value}\n")
