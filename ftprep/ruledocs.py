@@ -37,7 +37,24 @@ def rule_json(rule: Rule) -> dict[str, Any]:
         "fix": {"title": spec.fix.title, "safety": spec.fix.safety.value} if spec.fix else None,
         "options": option_rows(rule),
         "source": spec.source,
+        **({"patterns": pattern_rows(rule)} if rule.pack is not None else {}),
     }
+
+
+def pattern_rows(rule: Rule) -> list[dict[str, Any]]:
+    """A pack rule's matcher, as its pack states it: what it reads and what a match must pass."""
+    if rule.pack is None:
+        return []
+    spec = rule.pack.spec
+    return [
+        {
+            "regex": p.regex, "ignore-case": p.ignore_case, "label": p.label,
+            "validate": list(p.validate_), "min-entropy": p.min_entropy, "allow": list(p.allow),
+            "fields": [f.value for f in spec.fields], "roles": list(spec.roles),
+            "anchor": spec.anchor.value, "redact-as": spec.redact_as,
+        }
+        for p in spec.pattern
+    ]
 
 
 def rule_markdown(rule: Rule) -> str:
@@ -72,5 +89,21 @@ def rule_markdown(rule: Rule) -> str:
     if options:
         lines += ["", "## Options"]
         lines += [f"- `{o['name']}` (default `{o['default']}`): {o['description']}" for o in options]
+    patterns = pattern_rows(rule)
+    if patterns:
+        first = patterns[0]
+        roles = ", ".join(first["roles"]) or "every role"
+        lines += ["", "## Patterns",
+                  f"Reads: {', '.join(first['fields'])} texts of {roles}; anchored: "
+                  f"{first['anchor']}; `fix --redact` writes <{first['redact-as']}>.", ""]
+        for row in patterns:
+            checks = [f"validate {', '.join(row['validate'])}"] if row["validate"] else []
+            if row["min-entropy"] is not None:
+                checks.append(f"entropy >= {row['min-entropy']} bits/char")
+            if row["allow"]:
+                checks.append(f"allow {', '.join(row['allow'])}")
+            flag = " (ignore case)" if row["ignore-case"] else ""
+            tail = f" — {'; '.join(checks)}" if checks else ""
+            lines.append(f"- `{row['regex']}`{flag}{tail}")
     lines += ["", f"Source: {spec.source}"]
     return "\n".join(lines) + "\n"
