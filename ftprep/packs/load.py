@@ -22,8 +22,9 @@ from ftprep.model.diagnostics import Finding
 from ftprep.model.errors import ConfigError
 from ftprep.packs.compiled import PackRule, PatternError, compile_rule
 from ftprep.packs.scan import ContentScanner, Slot
-from ftprep.packs.schema import PackFile, PackOptions, PackRuleSpec
+from ftprep.packs.schema import PackFile, PackOptions, PackRuleSpec, PatternSpec
 from ftprep.registry import Rule, RuleSpec, Scope, Status
+from ftprep.suggest import closest
 
 CONTENT_FOLDER = "content"
 # Whole texts that speak for themselves when a pack example is not a JSONL record.
@@ -50,6 +51,17 @@ def _where(loc: Sequence[Any], data: dict[str, Any]) -> str:
     return ".".join(parts)
 
 
+def _keys_at(loc: Sequence[Any]) -> list[str]:
+    """The keys valid where `loc` points: a file's, a rule's or a pattern's."""
+    names = [part for part in loc[:-1] if isinstance(part, str)]
+    model: type[Any] = PackFile
+    if names[-1:] == ["rule"]:
+        model = PackRuleSpec
+    elif names[-1:] == ["pattern"]:
+        model = PatternSpec
+    return [field.alias or key for key, field in model.model_fields.items()]
+
+
 def read_pack(path: Path, shown: str | None = None) -> list[PackRule]:
     """The rules of one pack file, compiled; a `PackError` names what is wrong and where."""
     name = shown or str(path)
@@ -62,8 +74,12 @@ def read_pack(path: Path, shown: str | None = None) -> list[PackRule]:
     try:
         pack = PackFile.model_validate(data)
     except ValidationError as error:
-        first = error.errors()[0]
-        problem = "unknown key" if first["type"] == "extra_forbidden" else first["msg"]
+        # A misspelt key also leaves its field "required": name the misspelling first.
+        first = min(error.errors(), key=lambda e: e["type"] != "extra_forbidden")
+        problem = first["msg"]
+        if first["type"] == "extra_forbidden":
+            hint = closest(str(first["loc"][-1]), _keys_at(first["loc"]))
+            problem = "unknown key" + (f"; did you mean {hint!r}?" if hint else "")
         raise PackError(f"{name}: {_where(first['loc'], data)}: {problem}",
                         "see docs/packs.md for the pack format") from None
     rules = []
