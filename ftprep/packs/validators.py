@@ -10,6 +10,7 @@ time in 97.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Callable
 
@@ -88,12 +89,160 @@ def not_repeated(match: str, _text: str = "", _start: int = 0, _end: int = 0) ->
     return len(set(letters)) > 2
 
 
+# -- secrets ---------------------------------------------------------------------------------
+
+# Passwords that stand for a password in documentation, or are a container image's published
+# default (postgres:postgres, guest:guest): compared after lower-casing and dropping everything
+# but letters and digits.
+_PLACEHOLDER_WORDS = frozenset({
+    "password", "passwd", "pass", "pwd", "pw", "secret", "changeme", "changeit", "placeholder",
+    "redacted", "hidden", "masked", "mypassword", "mysecretpassword", "mysecret", "dbpassword",
+    "dbpass", "userpassword", "examplepassword", "example", "dummy", "test", "testing",
+    "postgres", "root", "admin", "guest", "default", "user", "username", "foo", "bar", "foobar",
+    "pa55word", "passw0rd", "p4ssw0rd", "letmein", "secretpassword", "yourpassword",
+})
+_PLACEHOLDER_OPENERS = ("<", "${", "{", "$", "%(", "%s", "[", "(", ":")
+
+
+def not_placeholder(match: str, _text: str = "", _start: int = 0, _end: int = 0) -> bool:
+    """A password in a connection string that is not a stand-in: not `password`, `<pass>`,
+    `${DB_PASS}`, `$PGPASS`, `%(pw)s`, `****`, `xxxx`, `your_password`, nor a container
+    default such as `postgres` or `guest`."""
+    if match.startswith(_PLACEHOLDER_OPENERS):
+        return False
+    core = "".join(c for c in match.lower() if c.isalnum())
+    if not core or len(set(core)) <= 2 or core in _PLACEHOLDER_WORDS:
+        return False
+    return not core.startswith(("your", "insert", "enter", "replace"))
+
+
+# -- personal data ---------------------------------------------------------------------------
+
+# RFC 2606 / RFC 6761 names reserved for documentation and testing: nobody's mailbox.
+_RESERVED_DOMAINS = ("example.com", "example.net", "example.org")
+_RESERVED_SUFFIXES = (".example", ".test", ".invalid", ".localhost", ".local")
+# `icon@2x.png`, `logo@3x.webp`: asset names, not addresses (a TLD that is a file extension).
+_FILE_SUFFIXES = frozenset({
+    "png", "jpg", "jpeg", "gif", "svg", "webp", "bmp", "ico", "tif", "tiff", "avif", "heic",
+    "js", "mjs", "ts", "tsx", "jsx", "css", "scss", "json", "html", "htm", "xml", "yaml", "yml",
+    "txt", "md", "pdf", "zip", "gz", "tar", "mp3", "mp4", "wav", "mov", "csv", "log", "lock",
+})
+
+
+def email_address(match: str, text: str = "", start: int = 0, _end: int = 0) -> bool:
+    """An address someone could own: not at a reserved documentation domain (example.com,
+    *.test ...), not `git@github.com` (an SSH remote), not an asset name like `logo@2x.png`,
+    not the `password@host` of a URL (`postgres://app:pw@db`), and not a stand-in such as
+    `your_email@gmail.com` or `user@domain.com`."""
+    local, _, domain = match.lower().rpartition("@")
+    if not local or not domain or (start > 0 and text[start - 1] in ":/"):
+        return False
+    word_start = max(text.rfind(c, 0, start) for c in " \t\n\"'<>(")
+    if "://" in text[word_start + 1 : start]:  # postgres://app:S3cr!t@db.acme.io
+        return False
+    if domain in _RESERVED_DOMAINS or domain.endswith(_RESERVED_SUFFIXES):
+        return False
+    if any(domain.endswith("." + reserved) for reserved in _RESERVED_DOMAINS):
+        return False
+    if local == "git" or domain.rsplit(".", 1)[-1] in _FILE_SUFFIXES:
+        return False
+    # Documentation stand-ins: your_email@gmail.com, user@domain.com, name@yourcompany.com.
+    if local.startswith("your") or domain.startswith("your") or domain == "domain.com":
+        return False
+    return True
+
+
+def phone_number(match: str, text: str = "", start: int = 0, _end: int = 0) -> bool:
+    """A plausible phone number: 8 to 15 digits (E.164's maximum), not a run of one digit or a
+    counting sequence (123 456 7890). Written without any separator (+4915123456789) it needs
+    10 digits and must not open a line: `+9605867999` under a number is a sum, not a phone."""
+    digits = _digits(match)
+    separated = any(not c.isdigit() and c != "+" for c in match)
+    if not (8 if separated else 10) <= len(digits) <= 15 or len(set(digits)) <= 2:
+        return False
+    if not separated and (start == 0 or text[start - 1] == "\n"):
+        return False
+    return digits not in "012345678901234567890" and digits not in "98765432109876543210"
+
+
+# Card numbers published by card networks and payment processors for testing: documentation.
+_TEST_CARDS = frozenset({
+    "4111111111111111", "4242424242424242", "4012888888881881", "4000056655665556",
+    "4222222222222", "5555555555554444", "5105105105105100", "5200828282828210",
+    "2223003122003222", "378282246310005", "371449635398431", "378734493671000",
+    "6011111111111117", "6011000990139424", "30569309025904", "38520000023237",
+    "3530111333300000", "3566002020360505", "6200000000000005", "4000000000000002",
+    "4000000000009995", "4000002500003155", "5454545454545454", "4444333322221111",
+})
+
+
+def not_test_card(match: str, _text: str = "", _start: int = 0, _end: int = 0) -> bool:
+    """Not one of the card networks' and processors' published test numbers (4111 1111 1111
+    1111, Stripe's 4242 4242 4242 4242 ...)."""
+    return _digits(match) not in _TEST_CARDS
+
+
+_NINO_BAD_PREFIXES = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
+
+
+def uk_nino(match: str, _text: str = "", _start: int = 0, _end: int = 0) -> bool:
+    """UK National Insurance numbers: the prefixes HMRC never issues (BG, GB, KN, NK, NT, TN,
+    ZZ) are out; the pattern already excludes the letters D, F, I, Q, U, V (and O second)."""
+    compact = "".join(match.split()).upper()
+    return len(compact) == 9 and compact[:2] not in _NINO_BAD_PREFIXES
+
+
+def nhs_number(match: str, _text: str = "", _start: int = 0, _end: int = 0) -> bool:
+    """NHS numbers (England, Wales, Isle of Man): 10 digits whose mod-11 check digit is right."""
+    digits = _digits(match)
+    if len(digits) != 10 or len(set(digits)) == 1:
+        return False
+    total = sum(int(d) * (10 - i) for i, d in enumerate(digits[:9]))
+    check = 11 - total % 11
+    check = 0 if check == 11 else check
+    return check != 10 and check == int(digits[9])
+
+
+# -- placeholders ----------------------------------------------------------------------------
+
+# What makes a line code rather than prose: a `{name}` there is a format field or a template.
+_F_STRING = re.compile(r"(?<![A-Za-z])[fr]f?[\"']")  # f"..", rf'..', not "chief's"
+_CODE_START = re.compile(
+    r"\s*(?:return|def|function|const|let|var|echo|import|export|curl|class|print|console|printf)\b"
+)
+_CALL = re.compile(r"\w\(")
+_CODE_MARKS = (".format(", "format!(", "println!", "console.", "=>", " = ", "{%", "%}", "\\",
+               "String.", "string.", "=<", "=\"", "='")
+
+
+def prose_line(_match: str, text: str, start: int, end: int) -> bool:
+    """The line holding the match reads as prose, not code: it does not start with a keyword
+    (return, def, const, echo ...), end with `;` or `{` or a call's `)`, nor hold an assignment,
+    a formatting call, an f-string, a template tag or a LaTeX command."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start : len(text) if line_end < 0 else line_end]
+    stripped = line.rstrip()
+    if stripped.endswith((";", "{")) or (stripped.endswith(")") and _CALL.search(line)):
+        return False
+    if _CODE_START.match(line) or _F_STRING.search(line):
+        return False
+    return not any(mark in line for mark in _CODE_MARKS)
+
+
 VALIDATORS: dict[str, Validator] = {
     "luhn": luhn,
     "iban": iban,
     "us-ssn": us_ssn,
     "outside-code": outside_code,
     "not-repeated": not_repeated,
+    "not-placeholder": not_placeholder,
+    "email-address": email_address,
+    "phone-number": phone_number,
+    "not-test-card": not_test_card,
+    "uk-nino": uk_nino,
+    "nhs-number": nhs_number,
+    "prose-line": prose_line,
 }
 
 
