@@ -32,6 +32,14 @@ DUPLICATE_CHOICES = {"exact": {"exact"}, "near": {"near"}, "all": {"exact", "nea
                    "copies, and near ones with --unsafe-fixes).")
 @click.option("--over-limit", type=click.Choice(["drop", "keep"]), default="drop",
               show_default=True, help="Examples over the per-example token limit (FT201).")
+@click.option("--redact", is_flag=True,
+              help="Replace what the selected secret and personal-data rules find (FT40x "
+                   "keys, FT42x emails, phone numbers ...) with typed placeholders such as "
+                   "<API_KEY> and <EMAIL>, and keep the record. Changes the training text, so "
+                   "only when asked for; works with --in-place.")
+@click.option("--redact-rules", "redact_rules", metavar="SELECTOR[,SELECTOR...]", multiple=True,
+              help="Redact only these rules (codes, prefixes or names, e.g. FT401,FT42); "
+                   "implies --redact.")
 @click.option("--exit-non-zero-on-fix", is_flag=True,
               help="Exit 1 when any record was repaired, rejected or dropped.")
 @click.option("--summary-format", type=click.Choice(["text", "json"]), default="text",
@@ -41,7 +49,8 @@ DUPLICATE_CHOICES = {"exact": {"exact"}, "near": {"near"}, "all": {"exact", "nea
 @config_options
 def fix(
     paths: tuple[str, ...], output: str | None, rejects: Path | None, in_place: bool,
-    unsafe_fixes: bool, keep_duplicates: str | None, over_limit: str, exit_non_zero_on_fix: bool,
+    unsafe_fixes: bool, keep_duplicates: str | None, over_limit: str, redact: bool,
+    redact_rules: tuple[str, ...], exit_non_zero_on_fix: bool,
     summary_format: str, provider: str | None, model: str | None, max_tokens: int | None,
     epochs: int | None, tokenizer: str | None, jobs: int | None, select: tuple[str, ...] | None,
     extend_select: tuple[str, ...] | None, ignore: tuple[str, ...] | None, fail_on: str | None,
@@ -62,9 +71,17 @@ def fix(
     gzip, bzip2, xz and zstd files are read, and OUT is plain JSON Lines.
 
     \b
-    --in-place PATH...: the pre-commit hook (ftprep-fix). Only safe repairs; no record is
-    dropped or rejected (records with other problems are kept and counted); a file is
-    rewritten only if something changed.
+    --redact: replace each match of a secret or personal-data rule (the selected content
+    rules that mask their matches; --redact-rules narrows them) with its typed placeholder,
+    e.g. "key sk-proj-..." -> "key <API_KEY>", in message text, text parts, tool-call
+    arguments (still valid JSON), prompt/completion and preference outputs. The record is
+    then written rather than rejected for those findings. Placeholder, boilerplate and
+    mojibake rules are never redacted. Revoke a leaked key as well.
+
+    \b
+    --in-place PATH...: the pre-commit hook (ftprep-fix). Only safe repairs (and redaction,
+    with --redact); no record is dropped or rejected (records with other problems are kept
+    and counted); a file is rewritten only if something changed.
 
     \b
     Exit codes, as ruff's:
@@ -82,11 +99,12 @@ def fix(
         epochs=epochs, tokenizer=tokenizer, select=select, jobs=jobs, extend_select=extend_select,
         ignore=ignore, fail_on=fail_on,
     )
+    redacting = _redaction(redact, redact_rules)
     if in_place:
         _refuse_with_in_place(output, rejects, unsafe_fixes, keep_duplicates, over_limit)
         changed = False
         for path in paths:
-            summary = fix_in_place(settings, path)
+            summary = fix_in_place(settings, path, redacting)
             _render(summary, summary_format)
             changed |= summary.changed
         return EXIT_PROBLEMS if changed else EXIT_CLEAN
@@ -100,6 +118,7 @@ def fix(
     options = FixOptions(
         unsafe=unsafe_fixes, over_limit=over_limit,
         keep_duplicates=frozenset(DUPLICATE_CHOICES.get(keep_duplicates or "", ())),
+        redact=redacting,
     )
     summary = fix_file(settings, path, output, rejects, options)
     _render(summary, summary_format)
@@ -116,6 +135,14 @@ def fix(
     if exit_non_zero_on_fix and (summary.changed or summary.rejected_records):
         return EXIT_PROBLEMS
     return EXIT_CLEAN
+
+
+def _redaction(redact: bool, rules: tuple[str, ...]) -> tuple[str, ...] | None:
+    """`FixOptions.redact`: None when not asked for, else the selectors (empty: the default)."""
+    selectors = tuple(s.strip() for given in rules for s in given.split(",") if s.strip())
+    if rules and not selectors:
+        raise FtprepError("--redact-rules: no rule selector given", "e.g. --redact-rules FT401,FT42")
+    return selectors if redact or selectors else None
 
 
 def _refuse_with_in_place(

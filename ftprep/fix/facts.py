@@ -8,7 +8,7 @@ repair reported, the duplicate clusters, and the dataset diagnostics `fix` canno
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,21 +61,23 @@ class LintFacts:
     unsafe_available: Counter[str] = field(default_factory=Counter)  # code -> findings
     internal_errors: list[Diagnostic] = field(default_factory=list)
     stats: FileStats | None = None
+    redact_available: frozenset[str] = frozenset()  # codes --redact would redact (when not given)
 
 
 def collect(
     path: str, diagnostics: Iterable[Diagnostic], rules: list[ActiveRule], repairs: list[Repair],
     unsafe: list[Repair], keep_duplicates: Iterable[str], formats: Counter[str],
-    unsafe_fixes: bool = False,
+    unsafe_fixes: bool = False, redacting: Collection[str] = (),
 ) -> LintFacts:
     """Sort one lint run's diagnostics into `LintFacts` (consumes the whole run).
 
     `repairs` are the repairs chosen, `unsafe` every repair of an active rule (those not chosen
     are counted as on offer). `formats` is the run's count of records per format; it is complete
-    by the time dataset diagnostics arrive, which come last.
+    by the time dataset diagnostics arrive, which come last. `redacting`: the codes `--redact`
+    redacts, whose lines are flagged like a repair's.
     """
     scopes = {active.code: active.rule.spec.scope for active in rules}
-    repairing = {repair.code for repair in repairs}
+    repairing = {repair.code for repair in repairs} | set(redacting)
     offered = {repair.code for repair in unsafe} - repairing
     safe = {
         active.code: active.rule.spec.fix is not None

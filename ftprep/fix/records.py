@@ -19,7 +19,8 @@ import orjson
 from ftprep.fix.duplicates import EXACT
 from ftprep.fix.facts import MIXED_FORMATS, OVER_LIMIT, LintFacts, Problem
 from ftprep.fix.recheck import Rechecker
-from ftprep.fix.repairs import Repair, repair_record
+from ftprep.fix.redact import Redactor
+from ftprep.fix.repairs import Change, Repair, repair_record
 from ftprep.fix.summary import FixSummary
 from ftprep.model.diagnostics import Location
 from ftprep.model.errors import FtprepError
@@ -39,6 +40,7 @@ class FixOptions:
     keep_duplicates: frozenset[str] = frozenset()  # "exact", "near"
     over_limit: str = "drop"  # or "keep"
     in_place: bool = False
+    redact: tuple[str, ...] | None = None  # --redact: None off, () the default rules, or selectors
 
 
 @dataclass
@@ -61,6 +63,7 @@ class Pass:
     near: View | None = None
     near_changed: bool = False
     origin: tuple[str, array[int]] | None = None  # the input, and its line per line read here
+    redactor: Redactor | None = None  # --redact
     stats: FileStats = field(default_factory=lambda: FileStats(""))
 
 
@@ -93,7 +96,7 @@ def _line(run: Pass, line: int, offset: int, data: bytes) -> None:
         found = problems or [Problem("FT005" if error else "FT006", "", message, record=False)]
         _refuse(run, line, "error", found, None, data)
         return
-    record, written, changes = value, data, list[str]()
+    record, written, changes = value, data, list[Change]()
     if line in facts.flagged:
         record, written, problems, changes = _repair(run, line, offset, data, value, problems)
     keys = facts.written_keys
@@ -121,16 +124,18 @@ def _line(run: Pass, line: int, offset: int, data: bytes) -> None:
         keys.written(key, line)
     summary.written += 1
     if changes:
-        summary.repaired += 1
-        summary.changes.update(changes)
+        summary.count(changes)
 
 
 def _repair(
     run: Pass, line: int, offset: int, data: bytes, value: dict[str, Any], problems: list[Problem]
-) -> tuple[dict[str, Any], bytes, list[Problem], list[str]]:
-    """The record repaired, its line, its problems now and the codes of its changes; or the
+) -> tuple[dict[str, Any], bytes, list[Problem], list[Change]]:
+    """The record repaired (and redacted), its line, its problems now and its changes; or the
     record as it was when no repair applies or a repair would make a new error appear."""
     repaired, made = repair_record(value, run.repairs)
+    if run.redactor is not None:  # after the repairs: a decoded argument is redacted too
+        repaired, hidden = run.redactor.redact(repaired)
+        made = made + hidden
     if not made:
         return value, data, problems, []
     rechecked = run.rechecker.problems(repaired, Location(run.facts.path, line, 1, offset))
@@ -140,7 +145,7 @@ def _repair(
         run.summary.reverted.update(new)
         return value, data, problems, []
     kept = [p for p in problems if not p.record]  # the line's own (duplicate keys) stay
-    return repaired, dump_like(data, repaired), kept + rechecked, [c.code for c in made]
+    return repaired, dump_like(data, repaired), kept + rechecked, made
 
 
 # The separators after a line's first key: `{"messages": [` (Python's json module, and most

@@ -41,6 +41,7 @@ class Change:
     code: str
     pointer: str
     description: str
+    redacted: bool = False  # `fix --redact` wrote a placeholder (`description`) here
 
 
 RepairFunction = Callable[[dict[str, Any]], list[Change] | None]
@@ -86,7 +87,7 @@ def _unescape(token: str) -> str:
     return token.replace("~1", "/").replace("~0", "~")
 
 
-def _parent(data: dict[str, Any], pointer: str) -> tuple[Any, Any] | None:
+def parent(data: dict[str, Any], pointer: str) -> tuple[Any, Any] | None:
     """The container holding what `pointer` names and its key (or index) there."""
     if not pointer.startswith("/"):
         return None
@@ -120,7 +121,7 @@ def _replace_values(
     """Replace the value at each pointer the rule in `module` reports with `replacement(value)`."""
     changes: list[Change] = []
     for finding in _findings(module, data):
-        place = _parent(data, finding.pointer)
+        place = parent(data, finding.pointer)
         if place is None:
             continue
         holder, key = place

@@ -9,7 +9,10 @@ written, not only for what was read: exact copies a repair makes are caught as t
 itself, so when a repair changed the text it compares, a second round lints the first round's
 output for those rules alone and drops what they find, as ruff re-lints after fixing.
 
-In place (`--in-place`, the pre-commit hook), only safe repairs apply and no record is ever
+`--redact` adds one more edit, after the repairs: typed placeholders over the matches of the
+secret and personal-data rules (`ftprep.fix.redact`), checked again like any repair.
+
+In place (`--in-place`, the pre-commit hook), only safe repairs (and asked-for redaction) apply and no record is ever
 dropped: records with problems no repair fixes are kept as they are and counted, and the file is
 rewritten only when something changed.
 """
@@ -23,6 +26,7 @@ import tempfile
 from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -31,6 +35,7 @@ from ftprep.fix.duplicates import DUPLICATE_RULES, NEAR
 from ftprep.fix.facts import LintFacts, collect
 from ftprep.fix.recheck import Rechecker
 from ftprep.fix.records import FixOptions, Pass, run_pass
+from ftprep.fix.redact import Redactor, redaction_rules
 from ftprep.fix.repairs import Repair, choose
 from ftprep.fix.summary import FixSummary
 from ftprep.lint.run import lint_job
@@ -87,9 +92,11 @@ def fix_file(
     check_input(path)
     summary = FixSummary(path, output if output != STDIN else "<stdout>",
                          str(rejects) if rejects is not None else None)
-    facts, rechecker, repairs = _lint(settings, path, options)
+    facts, rechecker, repairs, redactor = _lint(settings, path, options)
     summary.unsafe_available, summary.notes = facts.unsafe_available, facts.notes
-    run = Pass(facts, rechecker, repairs, options, summary, sys.stdout.buffer, None)
+    summary.redact_available = facts.redact_available
+    run = Pass(facts, rechecker, repairs, options, summary, sys.stdout.buffer, None,
+               redactor=redactor)
     near = _near_view(settings, facts)
     with _maybe_atomic(rejects) as rejects_stream, _output(output, summary) as out:
         run.out, run.rejects = out, rejects_stream
@@ -110,21 +117,25 @@ def fix_file(
     return summary
 
 
-def fix_in_place(settings: Settings, path: str) -> FixSummary:
+def fix_in_place(
+    settings: Settings, path: str, redact: tuple[str, ...] | None = None
+) -> FixSummary:
     """Apply the safe repairs to `path` itself; rewritten (atomically) only if anything changed.
 
     No record is dropped or rejected: duplicates and records over the limit are not even looked
-    for, and a record with an error no safe repair fixes is kept (and counted).
+    for, and a record with an error no safe repair fixes is kept (and counted). `redact` (None:
+    off; empty: the default rules) also redacts, as `FixOptions.redact`: only when asked for.
     """
     check_input(path, in_place=True)
     options = FixOptions(in_place=True, keep_duplicates=frozenset({"exact", "near"}),
-                         over_limit="keep")
+                         over_limit="keep", redact=redact)
     summary = FixSummary(path, path, in_place=True)
-    facts, rechecker, repairs = _lint(settings, path, options)
+    facts, rechecker, repairs, redactor = _lint(settings, path, options)
     summary.notes = facts.notes
     try:
         with atomic_bytes(Path(path)) as stream:
-            run_pass(Pass(facts, rechecker, repairs, options, summary, stream, None))
+            run_pass(Pass(facts, rechecker, repairs, options, summary, stream, None,
+                          redactor=redactor))
             if not summary.changed:
                 raise _Abandon  # the file stays as it was, byte for byte, mtime included
     except _Abandon:
@@ -161,15 +172,20 @@ def _output(output: str, summary: FixSummary) -> Iterator[IO[bytes]]:
 
 def _lint(
     settings: Settings, path: str, options: FixOptions
-) -> tuple[LintFacts, Rechecker, list[Repair]]:
+) -> tuple[LintFacts, Rechecker, list[Repair], Redactor | None]:
     rules = active_rules(settings)
     enabled = {active.code for active in rules}
     repairs = choose(enabled, unsafe=options.unsafe)
     job = lint_job(settings, [Source(path)])
+    redacting = redaction_rules(rules, options.redact or (), path, job.engine.ignores)
+    redactor = Redactor(redacting) if options.redact is not None else None
     facts = collect(
         path, job.diagnostics(), rules, repairs, choose(enabled, unsafe=True),
         options.keep_duplicates, job.engine.summary.formats, options.unsafe,
+        redactor.codes if redactor is not None else (),
     )
+    if redactor is None:  # what --redact would keep, for the summary's hint
+        facts.redact_available = frozenset(a.code for a in redacting)
     if facts.internal_errors:
         first = facts.internal_errors[0]
         raise FtprepError(f"{first.location}: {first.message}", "nothing was written")
@@ -182,7 +198,7 @@ def _lint(
             "was written, so no record is silently lost",
             "repair or re-create the compressed file, or decompress what can be read and fix that",
         )
-    return facts, Rechecker(job.engine, rules), repairs
+    return facts, Rechecker(job.engine, rules), repairs, redactor
 
 
 # -- the second round ----------------------------------------------------------------------
@@ -206,7 +222,8 @@ def _second_round(settings: Settings, first: str, run: Pass, out: IO[bytes]) -> 
     codes = tuple(sorted(run.facts.duplicates.drop & DUPLICATE_RULES.keys()))
     narrowed = with_overrides(settings, select=codes, extend_select=(), ignore=(),
                               per_file_ignores={})
-    facts, rechecker, repairs = _lint(narrowed, first, run.options)
+    # the first round redacted what there was; its rules are not selected here
+    facts, rechecker, repairs, _none = _lint(narrowed, first, replace(run.options, redact=None))
     second = FixSummary(first, run.summary.output)
     assert run.written_lines is not None
     origin = (run.facts.path, run.written_lines)

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from ftprep.fix.repairs import describe
+from ftprep.fix.repairs import Change, describe
 from ftprep.model.diagnostics import Diagnostic
 
 # Why a record is not written, in the order the summary lists them.
@@ -17,6 +17,23 @@ REASONS = {
     "mixed-format": "in a format other than the file's own (FT123)",
     "duplicate": "duplicates of a record written before them (--keep-duplicates keeps them)",
 }
+
+
+@dataclass
+class Redacted:
+    """What `--redact` did for one rule: its placeholder, how often, in how many records."""
+
+    placeholder: str
+    matches: int = 0
+    records: int = 0
+
+    def text(self) -> str:
+        """`redacted 3 matches in 2 records as <API_KEY>`."""
+        return (f"redacted {self.matches:,} {_plural('match', self.matches, 'es')} in "
+                f"{self.records:,} {_plural('record', self.records)} as {self.placeholder}")
+
+    def as_json(self) -> dict[str, Any]:
+        return {"placeholder": self.placeholder, "matches": self.matches, "records": self.records}
 
 
 @dataclass
@@ -39,10 +56,24 @@ class FixSummary:
     reverted: Counter[str] = field(default_factory=Counter)  # code -> records left unrepaired
     unsafe_available: Counter[str] = field(default_factory=Counter)
     notes: list[Diagnostic] = field(default_factory=list)
+    redacted: dict[str, Redacted] = field(default_factory=dict)  # code -> placeholders written
+    redact_available: frozenset[str] = frozenset()  # codes --redact would redact, when not given
 
     @property
     def changed(self) -> bool:
-        return bool(self.changes)
+        return bool(self.changes) or bool(self.redacted)
+
+    def count(self, changes: list[Change]) -> None:
+        """A written record's changes: repairs by code, redactions by code and placeholder."""
+        self.repaired += 1
+        self.changes.update(c.code for c in changes if not c.redacted)
+        seen: set[str] = set()
+        for change in changes:
+            if change.redacted:
+                counted = self.redacted.setdefault(change.code, Redacted(change.description))
+                counted.matches += 1
+                counted.records += change.code not in seen
+                seen.add(change.code)
 
     @property
     def rejected_records(self) -> int:
@@ -67,6 +98,7 @@ class FixSummary:
             "rejected": dict(sorted(self.rejected.items())),
             "kept_with_problems": dict(sorted(self.kept.items())),
             "changes": dict(sorted(self.changes.items())), "repaired_records": self.repaired,
+            "redacted": {code: r.as_json() for code, r in sorted(self.redacted.items())},
             "reverted": dict(sorted(self.reverted.items())),
             "unsafe_fixes_available": dict(sorted(self.unsafe_available.items())),
             "balanced": self.balanced,
@@ -86,6 +118,9 @@ class FixSummary:
         if self.changes:
             lines.append("repaired:")
             lines += [f"  {n:>7,}  {describe(code)}" for code, n in sorted(self.changes.items())]
+        if self.redacted:
+            lines.append("redacted (--redact):")
+            lines += [f"  {code} {r.text()}" for code, r in sorted(self.redacted.items())]
         if rejected:
             where = f" (details in {self.rejects})" if self.rejects else \
                 " (pass --rejects FILE to keep them)"
@@ -97,6 +132,10 @@ class FixSummary:
         for code, n in sorted(self.reverted.items()):
             lines.append(f"note: {n:,} {_plural('record', n)} left unrepaired: repairing made a "
                          f"new error appear ({code})")
+        hidden = sorted({code for (_reason, code) in self.rejected_codes} & self.redact_available)
+        if hidden:
+            lines.append(f"note: --redact would replace each {', '.join(hidden)} match with a "
+                         "typed placeholder (<API_KEY> ...) and keep the record")
         if self.unsafe_available:
             n = sum(self.unsafe_available.values())
             codes = ", ".join(sorted(self.unsafe_available))
