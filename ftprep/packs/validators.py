@@ -84,9 +84,10 @@ def outside_code(_match: str, text: str, start: int, end: int) -> bool:
 
 
 def not_repeated(match: str, _text: str = "", _start: int = 0, _end: int = 0) -> bool:
-    """Not a run of one character or an obvious filler (xxxx, 0000, ****)."""
+    """Not a run of one character or an obvious filler (xxxx, 0000, ****, AKIAAAAAAAAAAAAAAAAA):
+    more than two distinct letters and digits, none of them filling over half the match."""
     letters = [c for c in match if c.isalnum()]
-    return len(set(letters)) > 2
+    return len(set(letters)) > 2 and max(Counter(letters).values()) * 2 <= len(letters)
 
 
 # -- secrets ---------------------------------------------------------------------------------
