@@ -1,7 +1,7 @@
 """Settings: `[tool.ftprep]` in pyproject.toml or the same keys in ftprep.toml, then CLI flags.
 
 As in ruff, the closest configuration file wins and files are not merged unless one says
-`extend = "../shared/ftprep.toml"` (`ftprep.config_files`); `ftprep.toml` beats `pyproject.toml`
+`extend = "../shared/ftprep.toml"` (`ftprep.config.files`); `ftprep.toml` beats `pyproject.toml`
 in the same folder; a pyproject without `[tool.ftprep]` is skipped. Every key is validated here,
 in the file that sets it: an unknown key is an error naming the file, its full path and the
 closest valid key.
@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ftprep.config_files import (
+from ftprep.config.files import (
     EXTEND,
     ConfigFile,
     absolute_paths,

@@ -1,6 +1,6 @@
 """Configuration files as raw tables: reading one, following its `extend` chain, merging.
 
-Kept apart from `ftprep.config` (which validates) because `extend` is about files, not values:
+Kept apart from `ftprep.config` itself (which validates) because `extend` is about files, not values:
 each file of a chain is read here, its relative paths are made absolute against its own folder
 (so a base file's `extend-rules` globs still name its own packs), and the tables are merged as
 ruff merges `extend`ed configurations: a key the extending file sets replaces the base's, except
