@@ -97,15 +97,19 @@ def _masking_scanner() -> ContentScanner:
     ])
 
 
+def secret_spans(text: str) -> list[tuple[int, int]]:
+    """Where the shipped secret and personal-data rules find something in `text`, in order
+    (character offsets, overlapping matches merged)."""
+    if not text:
+        return []
+    hits = _masking_scanner().hits([_Excerpt({"text": text})])
+    return [(span.start, span.end) for span in merge(hits)]
+
+
 def mask_secrets(excerpt: str) -> str:
     """`excerpt` with each secret or piece of personal data a shipped rule finds in it masked
     (`sk-p… (56 chars)`), for messages that quote record text. Mask before cutting an excerpt
     short: a cut secret may no longer match, yet still be most of the secret."""
-    if not excerpt:
-        return excerpt
-    hits = _masking_scanner().hits([_Excerpt({"text": excerpt})])
-    if not hits:
-        return excerpt
-    for span in sorted(merge(hits), key=lambda s: s.start, reverse=True):
-        excerpt = excerpt[: span.start] + mask(excerpt[span.start : span.end]) + excerpt[span.end:]
+    for start, end in reversed(secret_spans(excerpt)):
+        excerpt = excerpt[:start] + mask(excerpt[start:end]) + excerpt[end:]
     return excerpt

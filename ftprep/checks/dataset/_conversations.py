@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from ftprep.model.record import RecordFormat
+from ftprep.packs.redact import mask_secrets
 
 # Conversations a model answers: what the prompt and answer rules compare (a preference record
 # may have several preferred outputs for one input by design).
@@ -13,8 +14,9 @@ WITH_TURNS = frozenset({RecordFormat.CHAT, RecordFormat.PREFERENCE})
 
 
 def excerpt(text: str, words: int = 8, chars: int = 48) -> str:
-    """The first words of a text, whitespace collapsed, cut with an ellipsis."""
-    split = text.split()
+    """The first words of a text, whitespace collapsed, cut with an ellipsis; a secret in them
+    masked before the cut (a system prompt or an answer can hold a pasted key)."""
+    split = mask_secrets(" ".join(text.split()[: words + 1])).split()
     short = " ".join(split[:words])
     if len(short) > chars:
         short = short[:chars].rstrip() + "…"

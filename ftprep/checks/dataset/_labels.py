@@ -24,6 +24,7 @@ from ftprep.checks.dataset._conversations import ANSWERED
 from ftprep.checks.dataset._fingerprint import NO_KEY, Fingerprints, Needs, format_mask
 from ftprep.model.diagnostics import Location
 from ftprep.model.record import ALL_FORMATS
+from ftprep.packs.redact import mask_secrets
 
 COVERAGE = 0.95  # share of answered examples whose answer must be a short label
 MIN_PER_CLASS = 3  # examples per label, on average, for the answers to read as classes
@@ -68,8 +69,9 @@ def canonical(label: str) -> str:
 
 
 def shown(label: str) -> str:
-    """A label as written, quoted so leading spaces and escapes are visible: `' Positive'`."""
-    return repr(label)
+    """A label as written, quoted so leading spaces and escapes are visible: `' Positive'`;
+    a secret in it masked (an answer can be a pasted key)."""
+    return repr(mask_secrets(label))
 
 
 def source_name(field_pointer: str) -> str:

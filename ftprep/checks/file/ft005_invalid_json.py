@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from ftprep.model.diagnostics import Finding, Severity
 from ftprep.model.lines import Line
+from ftprep.packs.redact import secret_spans
+from ftprep.packs.render import mask
 from ftprep.parsing import ParseErrorKind
 from ftprep.registry import RuleSpec, Scope
 
@@ -26,4 +29,20 @@ SPEC = RuleSpec(
 def check(line: Line, _options: None) -> Iterator[Finding]:
     error = line.error
     if error is not None and error.kind is ParseErrorKind.SYNTAX:
-        yield Finding("", error.message, column=error.column)
+        yield Finding("", _masked(error.message, line.text, error.column - 1), column=error.column)
+
+
+# The token a parse error quotes: `unexpected word 'sk-proj-Xq9LmB7vTz2Kp…'`.
+_QUOTED = re.compile(r"'([^']+?)…?'")
+
+
+def _masked(message: str, text: str, position: int) -> str:
+    """The message with the token it quotes masked when a secret is where the parser stopped:
+    it quotes up to 23 characters of the token, far more than a mask's 4."""
+    secret = next((text[a:b] for a, b in secret_spans(text) if a <= position < b), None)
+    if secret is None:
+        return message
+    quoted = _QUOTED.search(message)
+    if quoted is None or quoted.group(1) not in secret:
+        return message
+    return message[: quoted.start()] + mask(secret) + message[quoted.end():]

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from ftprep.model.diagnostics import Finding, Severity
 from ftprep.model.lines import Line
 from ftprep.model.pointer import duplicate_keys, escape
+from ftprep.packs.redact import mask_secrets
 from ftprep.registry import RuleSpec, Scope
 
 SPEC = RuleSpec(
@@ -31,9 +32,9 @@ def check(line: Line, _options: None) -> Iterator[Finding]:
         return
     for dup in duplicate_keys(line.text):
         where = f"object {dup.object_pointer}" if dup.object_pointer else "the top-level object"
-        key = json.dumps(dup.key, ensure_ascii=False)
+        key = json.dumps(mask_secrets(dup.key), ensure_ascii=False)  # a key can be a secret
         yield Finding(
-            f"{dup.object_pointer}/{escape(dup.key)}",
+            f"{dup.object_pointer}/{escape(mask_secrets(dup.key))}",
             f"key {key} repeats in {where}; the last value wins",
             column=dup.column,
         )

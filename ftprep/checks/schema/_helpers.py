@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 
 from ftprep.model.record import PREFERENCE_OUTPUT_KEYS, Record, RecordFormat
+from ftprep.packs.redact import mask_secrets
 from ftprep.suggest import closest
 
 # Message keys per role: the fine-tuning schema (OpenAPI FineTuneChatRequestInput and its
@@ -38,17 +39,21 @@ ROLE_ALIASES = {
 
 
 def show(value: Any, limit: int = 40) -> str:
-    """A JSON value as the user wrote it, shortened; containers are named by their type."""
+    """A JSON value as the user wrote it, shortened; containers are named by their type.
+
+    A secret in it is masked first (a role or tool name can be a pasted key): a report must
+    not repeat it, not even its first 40 characters."""
     if isinstance(value, dict):
         return "an object"
     if isinstance(value, list):
         return "a list"
-    text = orjson.dumps(value).decode()
+    text = orjson.dumps(mask_secrets(value) if isinstance(value, str) else value).decode()
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def quoted(key: str) -> str:
-    return orjson.dumps(key).decode()
+    """A key as JSON, any secret in it masked (an unknown key can be a pasted key)."""
+    return orjson.dumps(mask_secrets(key)).decode()
 
 
 def conversations(record: Record) -> Iterator[tuple[str, list[Any], dict[str, Any]]]:

@@ -17,6 +17,7 @@ from ftprep.model.record import (
     Record,
     RecordFormat,
 )
+from ftprep.packs.redact import mask_secrets  # a key can be a pasted secret: not in the pointer
 from ftprep.providers.profile import ProviderProfile
 from ftprep.registry import RuleSpec, Scope
 
@@ -121,7 +122,7 @@ def check(record: Record, options: Options) -> Iterator[Finding]:
                 continue
             if key in h.MESSAGE_KEYS:
                 yield Finding(
-                    f"{pointer}/{escape(key)}",
+                    f"{pointer}/{escape(mask_secrets(key))}",
                     f"key {h.quoted(key)} is not used on {role} messages",
                 )
             else:
@@ -142,7 +143,7 @@ def _columns(record: Record, options: Options) -> Iterator[Finding]:
         hint = h.suggest(key, frozenset(columns))
         extra = f"did you mean {h.quoted(hint)}?" if hint else takes
         yield Finding(
-            f"/{escape(key)}", f"extra key {h.quoted(key)}, which the provider rejects ({extra})",
+            f"/{escape(mask_secrets(key))}", f"extra key {h.quoted(key)}, which the provider rejects ({extra})",
             severity=Severity.ERROR,
         )
 
@@ -168,4 +169,4 @@ def _finding(
         extra = f" ({holder} takes {', '.join(h.quoted(k) for k in keys)})"
     else:
         extra = ""
-    return Finding(f"{pointer}/{escape(key)}", f"unknown key {h.quoted(key)}{extra}")
+    return Finding(f"{pointer}/{escape(mask_secrets(key))}", f"unknown key {h.quoted(key)}{extra}")
