@@ -14,6 +14,7 @@ from typing import Any, Protocol
 import orjson
 
 from ftprep.model.record import RecordFormat, detect_format
+from ftprep.packs.redact import mask_secrets
 
 # The kinds of source record an export reads (RecordFormat values, plus plain text records).
 CHAT, PREFERENCE, PROMPT_COMPLETION, TEXT = "chat", "preference", "prompt-completion", "text"
@@ -227,7 +228,7 @@ def alternate(roles: list[str], first: str, second: str, target: str, last: str 
 def other_keys(data: dict[str, Any], known: set[str] | frozenset[str], notes: Notes) -> None:
     """Count top-level keys no output column carries (ids, metadata): removed, never silently."""
     for key in sorted(data.keys() - known):
-        notes.add(f"top-level key {key!r} removed")
+        notes.add(f"top-level key {mask_secrets(key)!r} removed")  # a key can be a secret
 
 
 def text_record(data: dict[str, Any], notes: Notes) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from ftprep.export.base import (
     tool_call_arguments,
 )
 from ftprep.export.images import Image, content_parts
+from ftprep.packs.redact import mask_secrets
 
 # How a target writes one image in a message's content (and what it records in `notes`).
 ImagePart = Callable[[Image, Notes], dict[str, Any]]
@@ -76,7 +77,7 @@ def hf_message(message: dict[str, Any], number: int, target: str, notes: Notes,
         else:
             raise Refusal("weight", f"message {number} has weight {message['weight']!r}, not 0 or 1")
     for key in sorted(message.keys() - _KEPT_KEYS):
-        notes.add(f"message key {key!r} removed (chat templates do not read it)")
+        notes.add(f"message key {mask_secrets(key)!r} removed (chat templates do not read it)")
     return out
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 
 from ftprep.convert.layouts._base import RecordError, structured
+from ftprep.packs.redact import mask_secrets
 from ftprep.parsing import kind_of
 
 _CALL, _TOOL = "function_call", "tool"
@@ -91,7 +92,7 @@ class MessageReader:
         role = ROLES.get(raw.strip().lower())
         if role is None:
             key = "role" if "role" in item else "from"
-            raise RecordError(f"{ptr}/{key}: unknown role {raw!r} (known: {_KNOWN_ROLES})")
+            raise RecordError(f"{ptr}/{key}: unknown role {mask_secrets(raw)!r} (known: {_KNOWN_ROLES})")
         # Pointers name the key the source used (ShareGPT's `value`, not `content`), so a
         # reason points into the record as the user wrote it.
         key = next((k for k in CONTENT_KEYS if k in item), CONTENT_KEYS[0])
