@@ -173,33 +173,64 @@ def value_at(data: object, pointer: str) -> object:
 MISSING = _MISSING
 
 
-def column_in_string(text: str, pointer: str, index: int) -> int:
+def column_in_string(text: str, pointer: str, index: int, value: str | None = None) -> int:
     """1-based column of character `index` of the string value at `pointer` in `text`.
 
     Content rules find a match at a position of the decoded string; a user fixes the raw line,
-    where escapes (`\\n`, `\\u00e9`, a surrogate pair) take more than one column. Falls back to
+    where escapes (`\\n`, `\\u00e9`, a surrogate pair) take more than one column. Given the
+    decoded `value`, its JSON text is looked for directly (as `json.dumps` writes it, with and
+    without `ensure_ascii`): one unambiguous occurrence saves walking the line. Falls back to
     the member's column when the value there is not a string.
     """
+    start = _literal_start(text, value) if value is not None else -1
+    if start < 0:
+        start = _value_start(text, pointer)
+    if text[start : start + 1] != '"':
+        return start + 1
+    pos, left = start + 1, index
+    while left > 0:
+        escape = text.find("\\", pos, pos + left)
+        if escape < 0:
+            return pos + left + 1
+        left -= escape - pos
+        pos = escape
+        if text[pos + 1 : pos + 2] != "u":
+            pos += 2
+        elif 0xD800 <= _hex(text, pos + 2) < 0xDC00 and 0xDC00 <= _hex(text, pos + 8) < 0xE000:
+            pos += 12  # a surrogate pair: one character
+        else:
+            pos += 6
+        left -= 1
+    return pos + 1
+
+
+def _literal_start(text: str, value: str) -> int:
+    """Where the JSON string literal of `value` starts in `text`, if it occurs exactly once as
+    a whole value (an unescaped opening quote, and no colon after it: not a key)."""
+    import json
+
+    for literal in {json.dumps(value, ensure_ascii=False), json.dumps(value)}:
+        found = text.find(literal)
+        if found < 0 or text.find(literal, found + 1) >= 0:
+            continue
+        before = found
+        while before and text[before - 1] == "\\":
+            before -= 1
+        slashes = found - before
+        after = _WS.match(text, found + len(literal)).end()  # type: ignore[union-attr]
+        if slashes % 2 == 0 and text[after : after + 1] != ":":
+            return found
+    return -1
+
+
+def _value_start(text: str, pointer: str) -> int:
     start = column_of(text, pointer) - 1
     key = _STRING.match(text, start)
     if key is not None:  # an object member's column is its key's: step over the key and colon
         after = _WS.match(text, key.end()).end()  # type: ignore[union-attr]
         if text[after : after + 1] == ":":
             start = _WS.match(text, after + 1).end()  # type: ignore[union-attr]
-    if text[start : start + 1] != '"':
-        return start + 1
-    pos, seen, size = start + 1, 0, len(text)
-    while seen < index and pos < size:
-        if text[pos] != "\\":
-            pos += 1
-        elif text[pos + 1 : pos + 2] != "u":
-            pos += 2
-        elif 0xD800 <= _hex(text, pos + 2) < 0xDC00 and 0xDC00 <= _hex(text, pos + 8) < 0xE000:
-            pos += 12  # a surrogate pair: one character
-        else:
-            pos += 6
-        seen += 1
-    return pos + 1
+    return start
 
 
 def _hex(text: str, at: int) -> int:

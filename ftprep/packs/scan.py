@@ -23,12 +23,24 @@ from ftprep.model.pointer import column_in_string
 from ftprep.packs.compiled import PackRule, Pattern, re2_options
 from ftprep.packs.render import describe_where, render_match
 from ftprep.packs.schema import Field_
-from ftprep.packs.texts import Text, plain_contents, record_texts
+from ftprep.packs.texts import Text, plain_contents, record_strings, record_texts
 
-# Patterns per RE2 set: one DFA over hundreds of patterns can outgrow its memory, and a set
-# that runs out of memory answers "no match". Small sets stay well inside `MAX_MEM`.
-SET_SIZE = 32
+# Patterns per RE2 set, and the memory its DFA may take. Each set is one pass over the text,
+# so fewer, bigger sets are faster while the DFA cache holds: the ~100 shipped patterns in one
+# set scan 16-record windows at ~230 MB/s with 32 MiB or more, 4 sets of 32 at ~100 MB/s, and
+# one set in 8 MiB thrashes (8 MB/s). Measured with bench/bench_content.py's patterns.
+SET_SIZE = 128
+SET_MEMORY = 64 << 20
 SEPARATOR = b"\x00"
+# Records per set pass (see `ContentScanner.hits`): 16 records (~18 kB of chat text) keep the
+# calls few and the rescans small (bench/bench_content.py).
+WINDOW = 16
+# A set whose DFA runs out of memory answers "no match" rather than fail. Every set also holds
+# this pattern, which matches the buffer's end (three NULs, which ends every buffer): when it
+# is missing from a set's answer, the set failed, and each of its patterns runs on its own
+# (a single RE2 regex falls back to slower matching instead of failing).
+_SENTINEL = b"\x00\x00\x00\\z"
+_TRAILER = b"\x00\x00"
 
 
 class ScannedRecord(Protocol):
@@ -85,12 +97,16 @@ class ContentScanner:
             (slot, pattern) for slot in self.slots for pattern in slot.rule.patterns
         ]
         self._sets = []
+        options = re2_options()
+        options.max_mem = SET_MEMORY
         for first in range(0, len(self._patterns), SET_SIZE):
-            group = re2.Set.SearchSet(re2_options())
-            for _slot, pattern in self._patterns[first : first + SET_SIZE]:
+            group = re2.Set.SearchSet(options)
+            members = self._patterns[first : first + SET_SIZE]
+            for _slot, pattern in members:
                 group.Add(pattern.source)
+            group.Add(_SENTINEL)
             group.Compile()
-            self._sets.append((first, group))
+            self._sets.append((first, len(members), group))
         self._fields = frozenset().union(*(slot.fields for slot in self.slots)) if self.slots else frozenset()
         # A plain record's strings are its contents plus roles and names (field "other").
         self._plain_fast = Field_.OTHER not in self._fields
@@ -102,60 +118,76 @@ class ContentScanner:
     # -- one batch ---------------------------------------------------------------------------
 
     def hits(self, records: Sequence[ScannedRecord]) -> list[Hit]:
-        """Every accepted match in these records, in record, text and position order."""
+        """Every accepted match in these records, in record, text and position order.
+
+        The sets run over windows of `WINDOW` records, not the whole batch: a pattern that
+        matched runs again only over the windows where it did (an e-mail pattern matching
+        somewhere in every batch would otherwise rescan every batch in full)."""
         if not self.slots or not records:
             return []
-        chunks: list[bytes] = []
-        firsts: list[int] = []
+        texts: list[str] = []
+        firsts: list[int] = []  # index of each record's first text; one more entry at the end
         for record in records:
-            firsts.append(len(chunks))
-            for text in self._texts(record):
-                chunks.append(text.encode("utf-8", "surrogatepass"))
-        if not chunks:
+            firsts.append(len(texts))
+            texts += self._texts(record)
+        if not texts:
             return []
-        buffer = SEPARATOR + SEPARATOR.join(chunks) + SEPARATOR
-        # starts[i]: where text i begins in the buffer (after its leading NUL)
-        starts = list(accumulate((len(chunk) + 1 for chunk in chunks[:-1]), initial=1))
-        matched = self._matching_patterns(buffer)
-        if not matched:
-            return []
+        firsts.append(len(texts))
+        chunks = [text.encode("utf-8", "surrogatepass") for text in texts]
         found: list[Hit] = []
         walked: dict[int, list[Text]] = {}
-        for index in matched:
-            slot, pattern = self._patterns[index]
-            for match in pattern.regex.finditer(buffer):
-                begin, end = match.span(pattern.group)
-                unit = bisect_right(starts, begin) - 1
-                if unit < 0 or end > starts[unit] + len(chunks[unit]):
-                    continue  # spans a separator: not within one text
-                number = bisect_right(firsts, unit) - 1
-                texts = walked.get(number)
-                if texts is None:
-                    texts = walked[number] = self._meta(records[number])
-                position = unit - firsts[number]
-                text = texts[position]
-                if not self._applies(slot, text):
-                    continue
-                raw = chunks[unit]
-                offset = begin - starts[unit]
-                start = len(raw[:offset].decode("utf-8", "surrogatepass"))
-                stop = start + len(raw[offset : end - starts[unit]].decode("utf-8", "surrogatepass"))
-                value = text.text[start:stop]
-                if pattern.accepts(value, text.text, start, stop, slot.allow):
-                    found.append(Hit(number, slot, pattern, position, text, start, stop, value))
+        for window in range(0, len(records), WINDOW):
+            last = min(window + WINDOW, len(records))
+            low, high = firsts[window], firsts[last]
+            if low == high:
+                continue
+            part = chunks[low:high]
+            buffer = SEPARATOR + SEPARATOR.join(part) + SEPARATOR + _TRAILER
+            matched = self._matching_patterns(buffer)
+            if not matched:
+                continue
+            # starts[k]: where text low + k begins in the buffer (after its leading NUL)
+            starts = list(accumulate((len(chunk) + 1 for chunk in part[:-1]), initial=1))
+            for index in matched:
+                slot, pattern = self._patterns[index]
+                for match in pattern.regex.finditer(buffer):
+                    begin, end = match.span(pattern.group)
+                    k = bisect_right(starts, begin) - 1
+                    if k < 0 or end > starts[k] + len(part[k]):
+                        continue  # spans a separator: not within one text
+                    unit = low + k
+                    number = bisect_right(firsts, unit, window, last) - 1
+                    meta = walked.get(number)
+                    if meta is None:
+                        meta = walked[number] = self._meta(records[number])
+                    position = unit - firsts[number]
+                    text = meta[position]
+                    if not self._applies(slot, text):
+                        continue
+                    raw = part[k]
+                    offset = begin - starts[k]
+                    start = len(raw[:offset].decode("utf-8", "surrogatepass"))
+                    stop = start + len(raw[offset : end - starts[k]].decode("utf-8", "surrogatepass"))
+                    value = text.text[start:stop]
+                    if pattern.accepts(value, text.text, start, stop, slot.allow):
+                        found.append(Hit(number, slot, pattern, position, text, start, stop, value))
         found.sort(key=lambda hit: (hit.record, hit.position, hit.start, -hit.end))
         return _without_overlaps(found)
 
     def _matching_patterns(self, buffer: bytes) -> list[int]:
         matched: list[int] = []
-        for first, group in self._sets:
-            matched.extend(first + index for index in group.Match(buffer) or ())
+        for first, size, group in self._sets:
+            found = group.Match(buffer) or []
+            if size not in found:  # the sentinel is missing: this set failed, trust none of it
+                matched.extend(range(first, first + size))
+                continue
+            matched.extend(first + index for index in found if index < size)
         return sorted(matched)
 
     def _texts(self, record: ScannedRecord) -> list[str]:
         if record.plain_shape and self._plain_fast:
             return plain_contents(record.data) if self._needs_content else []
-        return [t.text for t in record_texts(record.data) if t.field in self._fields]
+        return record_strings(record.data, self._fields)
 
     def _meta(self, record: ScannedRecord) -> list[Text]:
         if record.plain_shape and self._plain_fast:
@@ -190,7 +222,7 @@ class ContentScanner:
             first = hits[0]
             record = records[number]
             message = _message(first, len(hits))
-            column = column_in_string(record.text, first.text.pointer, first.start)
+            column = column_in_string(record.text, first.text.pointer, first.start, first.text.text)
             out.append((number, first.slot, Finding(first.text.pointer, message, column=column)))
         return out
 

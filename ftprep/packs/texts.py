@@ -70,6 +70,37 @@ def _walk(value: Any, pointer: str, role: str | None, field: Field_, out: list[T
             _walk(item, f"{pointer}/{index}", role, field, out)
 
 
+def record_strings(data: dict[str, Any], fields: frozenset[Field_]) -> list[str]:
+    """The strings `record_texts` gives in `fields`, in the same order, without pointers or
+    roles: the scanner reads every non-plain record this way, and walks with pointers only the
+    few records where something matched."""
+    out: list[str] = []
+    for key, value in data.items():
+        if key in _TOOL_KEYS:
+            if Field_.TOOLS in fields:
+                _collect(value, Field_.TOOLS, fields, out)
+        else:
+            _collect(value, _field(key, Field_.OTHER), fields, out)
+    return out
+
+
+def _collect(value: Any, field: Field_, fields: frozenset[Field_], out: list[str]) -> None:
+    kind = type(value)
+    if kind is str:
+        if field in fields:
+            out.append(value)
+    elif kind is dict:
+        for key, item in value.items():
+            if type(item) is str:
+                if _field(key, field) in fields:
+                    out.append(item)
+            elif type(item) is not bool and item is not None and type(item) is not int:
+                _collect(item, _field(key, field), fields, out)
+    elif kind is list:
+        for item in value:
+            _collect(item, field, fields, out)
+
+
 def plain_contents(data: dict[str, Any]) -> list[str]:
     """The contents of a plain chat record (`Record.plain_shape`), in message order.
 

@@ -145,3 +145,47 @@ def test_min_length_skips_short_texts(tmp_path: Path) -> None:
     scanner = _scanner(tmp_path, _rule("XX001", "\\bthe\\b", min_length=10))
     assert _found(scanner.hits(_records(_chat("the", "and then the end")))) == [
         (0, "XX001", "/messages/1/content", "the")]
+
+
+TRICKY = [
+    {"messages": [
+        {"content": "first", "role": "user", "name": "n"},
+        {"role": "assistant", "tool_calls": [{"id": "c", "type": "function", "function": {
+            "name": "f", "arguments": "{\"a\": 1}"}}], "content": None},
+        {"role": "tool", "tool_call_id": "c", "content": [{"type": "text", "text": "part"}]},
+        {"role": "assistant", "content": [{"type": "image_url", "image_url": {"url": "u"}},
+                                          {"type": "text", "text": "seen"}],
+         "function_call": {"name": "g", "arguments": {"nested": ["x", {"content": "y"}]}}},
+    ], "tools": [{"type": "function", "function": {"name": "f", "description": "d",
+                  "parameters": {"properties": {"content": {"type": "string"}}}}}],
+     "metadata": {"text": "meta", "n": 3, "ok": True, "none": None}},
+    {"input": {"messages": [{"role": "user", "content": "q"}]},
+     "preferred_output": [{"role": "assistant", "content": "a"}], "non_preferred_output": []},
+    {"prompt": "p", "completion": "c", "extra": ["l", 2]},
+]
+
+
+@pytest.mark.parametrize("fields", [
+    {Field_.CONTENT}, {Field_.CONTENT, Field_.ARGUMENTS}, {Field_.TOOLS}, {Field_.OTHER}, set(Field_),
+])
+def test_the_fast_walk_reads_what_the_pointer_walk_reads(fields: set[Field_]) -> None:
+    """The scanner extracts with `record_strings` and maps matches back with `record_texts`:
+    the two must list the same strings in the same order, or a match lands on the wrong text."""
+    from ftprep.packs.texts import record_strings
+
+    checked = 0
+    corpora = Path(__file__).resolve().parents[3] / "shared" / "corpora"
+    paths = sorted(SAMPLE.glob("**/*.jsonl")) + sorted(corpora.glob("**/*.jsonl"))[:40]
+    tricky = [orjson.dumps(r) for r in TRICKY]
+    for lines in [tricky, *(path.read_bytes().splitlines()[:300] for path in paths)]:
+        for line in lines:
+            try:
+                data = orjson.loads(line)
+            except orjson.JSONDecodeError:
+                continue
+            if isinstance(data, dict):
+                wanted = frozenset(fields)
+                assert record_strings(data, wanted) == [
+                    t.text for t in record_texts(data) if t.field in wanted]
+                checked += 1
+    assert checked > 50
