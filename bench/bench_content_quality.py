@@ -45,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 from ftprep.model.diagnostics import Location  # noqa: E402
 from ftprep.model.record import Record  # noqa: E402
-from ftprep.packs.load import builtin_rules  # noqa: E402
+from ftprep.registry import builtin_pack_rules  # noqa: E402
 from ftprep.packs.render import render_match  # noqa: E402
 from ftprep.packs.scan import ContentScanner, Hit, Slot  # noqa: E402
 
@@ -146,7 +146,7 @@ def generated_file(workdir: Path) -> Path | None:
 # Scanning
 
 def scanner() -> tuple[ContentScanner, list[str]]:
-    rules = [r for r in builtin_rules() if r.code.startswith("FT4")]
+    rules = [r for r in builtin_pack_rules() if r.code.startswith("FT4")]
     return ContentScanner([Slot.of(r.pack) for r in rules]), sorted(r.code for r in rules)
 
 

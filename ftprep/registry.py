@@ -14,19 +14,21 @@ import importlib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from ftprep.model.diagnostics import FixSpec, Severity
 from ftprep.model.record import ALL_FORMATS, RecordFormat
+from ftprep.packs.compiled import PackRule
+from ftprep.packs.load import PackError, builtin_packs, check_record, example_record, user_packs
+from ftprep.packs.schema import PackOptions
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
     from ftprep.model.diagnostics import Finding
-    from ftprep.packs.compiled import PackRule
 
 _CHECKS_DIR = Path(__file__).parent / "checks"
 _MODULE_NAME = re.compile(r"^(ft\d{3})_([a-z0-9_]+)\.py$")
@@ -120,13 +122,29 @@ def _import(path: Path) -> ModuleType:
     return importlib.import_module(f"ftprep.checks.{path.parent.name}.{path.stem}")
 
 
+def pack_rule(pack: PackRule) -> Rule:
+    """A pack rule as a registry rule: a record rule whose options are `PackOptions`."""
+    spec = pack.spec
+    rule_spec = RuleSpec(
+        code=spec.code, name=spec.name, scope=Scope.RECORD, severity=spec.severity,
+        summary=spec.summary, why=spec.why, bad=example_record(spec.bad[0], spec),
+        good=example_record(spec.good[0], spec), options=PackOptions,
+        status=Status.PREVIEW if spec.preview else Status.STABLE, source=pack.path,
+    )
+    return Rule(rule_spec, check=partial(check_record, pack), pack=pack)
+
+
+@cache
+def builtin_pack_rules() -> tuple[Rule, ...]:
+    """The rules of the shipped packs, rules/content/*.toml."""
+    return tuple(pack_rule(pack) for pack in builtin_packs())
+
+
 @cache
 def all_rules() -> tuple[Rule, ...]:
     """Every shipped rule: ftprep/checks and rules/content packs, in code order."""
-    from ftprep.packs.load import builtin_rules
-
     python = [_rule_from_module(_import(path), path) for _code, path in _module_paths()]
-    return tuple(sorted([*python, *builtin_rules()], key=lambda rule: rule.code))
+    return tuple(sorted([*python, *builtin_pack_rules()], key=lambda rule: rule.code))
 
 
 def rules_with(extend_rules: tuple[str, ...] = ()) -> tuple[Rule, ...]:
@@ -137,10 +155,8 @@ def rules_with(extend_rules: tuple[str, ...] = ()) -> tuple[Rule, ...]:
     shipped = all_rules()
     if not extend_rules:
         return shipped
-    from ftprep.packs.load import PackError, user_rules
-
     seen = {rule.code: rule for rule in shipped} | {rule.spec.name: rule for rule in shipped}
-    for rule in user_rules(extend_rules):
+    for rule in (pack_rule(pack) for pack in user_packs(extend_rules)):
         for key in (rule.code, rule.spec.name):
             if key in seen:
                 raise PackError(

@@ -18,7 +18,8 @@ from ftprep.fix.redact import Redactor, redaction_rules
 from ftprep.lint.selection import FileIgnores, active_rules
 from ftprep.model.diagnostics import Location
 from ftprep.model.record import Record
-from ftprep.packs.load import builtin_rules, example_record
+from ftprep.packs.load import example_record
+from ftprep.registry import builtin_pack_rules
 from ftprep.packs.redact import GENERIC, mask_secrets, placeholder, redactable
 from ftprep.packs.scan import ContentScanner, Slot
 from ftprep.packs.schema import Field_
@@ -300,7 +301,7 @@ def test_rule_options_and_per_file_ignores_decide_what_is_redacted(tmp_path: Pat
 
 def _redactor() -> Redactor:
     """Every shipped rule with a placeholder type, preview ones too (they need their code)."""
-    codes = tuple(r.code for r in builtin_rules())
+    codes = tuple(r.code for r in builtin_pack_rules())
     rules = active_rules(Settings(select=("ALL", *codes)))
     return Redactor(redaction_rules(rules, (), "x.jsonl", FileIgnores({})))
 
@@ -334,7 +335,7 @@ def test_a_clean_record_is_returned_as_it_is() -> None:
 
 def _every_shipped_rule() -> ContentScanner:
     every = frozenset(Field_)
-    return ContentScanner([Slot(r.pack, fields=every) for r in builtin_rules() if r.pack is not None])
+    return ContentScanner([Slot(r.pack, fields=every) for r in builtin_pack_rules() if r.pack is not None])
 
 
 def _texts(record: dict[str, Any]) -> list[Any]:
@@ -342,7 +343,7 @@ def _texts(record: dict[str, Any]) -> list[Any]:
 
 
 def test_no_placeholder_matches_any_shipped_rule_in_any_place() -> None:
-    packs = [r.pack for r in builtin_rules() if r.pack is not None]
+    packs = [r.pack for r in builtin_pack_rules() if r.pack is not None]
     shown = sorted({placeholder(p) for p in packs} | {f"<{GENERIC}>"})
     assert "<API_KEY>" in shown
     contexts = ["{}", "key: {}", "api_key={}", "password: {}", "Authorization: Bearer {}",
@@ -359,7 +360,7 @@ def test_every_shipped_example_of_a_redacted_rule_is_clean_once_redacted() -> No
     redactor = _redactor()
     redacted_codes = redactor.codes
     assert "FT401" in redacted_codes
-    for rule in builtin_rules():
+    for rule in builtin_pack_rules():
         if rule.pack is None or not redactable(rule.pack):
             continue
         for example in rule.pack.spec.bad:
@@ -379,7 +380,7 @@ def test_every_shipped_example_of_a_redacted_rule_is_clean_once_redacted() -> No
 def test_only_the_shipped_secret_and_personal_data_rules_are_redacted() -> None:
     """Placeholder text, boilerplate, truncation, mojibake, control characters: never redacted,
     even where their pack names a `redact-as` type; every redacted rule has a typed placeholder."""
-    packs = {r.code: r.pack for r in builtin_rules() if r.pack is not None}
+    packs = {r.code: r.pack for r in builtin_pack_rules() if r.pack is not None}
     redacted = {code for code, pack in packs.items() if redactable(pack)}
     assert "FT401" in redacted
     assert all(code[:4] in ("FT40", "FT41", "FT42") for code in redacted), sorted(redacted)

@@ -2,15 +2,15 @@
 
 A broken pack stops the run with exit 2 and says exactly where: the file, the rule (index,
 code and name) and the key path, as `qa/rules.toml: rule[2] (ACME001 internal-url).pattern[0].regex:
-RE2 cannot compile it: ...`. A pack rule becomes a `Rule` like any Python rule: same spec,
-same selection, options, severities, docs and outputs.
+RE2 cannot compile it: ...`. The registry turns each into a `Rule` like any Python rule: same
+spec, same selection, options, severities, docs and outputs.
 """
 
 from __future__ import annotations
 
 import glob
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ from ftprep.model.errors import ConfigError
 from ftprep.packs.compiled import PackRule, PatternError, compile_rule
 from ftprep.packs.scan import ContentScanner, Slot
 from ftprep.packs.schema import PackFile, PackOptions, PackRuleSpec, PatternSpec
-from ftprep.registry import Rule, RuleSpec, Scope, Status
+from ftprep.resources import rules_dir
 from ftprep.suggest import closest
 
 CONTENT_FOLDER = "content"
@@ -115,42 +115,24 @@ def _scanner(rule: PackRule, options: PackOptions | None) -> ContentScanner:
     return ContentScanner([Slot.of(rule, options)])
 
 
-def _checker(rule: PackRule) -> Any:
-    def check(record: Any, options: PackOptions | None) -> list[Finding]:
-        """One record through this rule alone; the engine scans batches with every rule."""
-        return [finding for _n, _slot, finding in _scanner(rule, options).findings([record])]
-    return check
-
-
-def as_rule(pack: PackRule) -> Rule:
-    spec = pack.spec
-    rule_spec = RuleSpec(
-        code=spec.code, name=spec.name, scope=Scope.RECORD, severity=spec.severity,
-        summary=spec.summary, why=spec.why, bad=example_record(spec.bad[0], spec),
-        good=example_record(spec.good[0], spec), options=PackOptions,
-        status=Status.PREVIEW if spec.preview else Status.STABLE, source=pack.path,
-    )
-    return Rule(rule_spec, check=_checker(pack), pack=pack)
-
-
-def _rules(packs: Iterable[PackRule]) -> tuple[Rule, ...]:
-    return tuple(as_rule(p) for p in packs)
+def check_record(rule: PackRule, record: Any, options: PackOptions | None) -> list[Finding]:
+    """One record through one pack rule: the registry's `check` for a pack rule (the engine
+    scans whole batches with every rule at once instead)."""
+    return [finding for _n, _slot, finding in _scanner(rule, options).findings([record])]
 
 
 @cache
-def builtin_rules() -> tuple[Rule, ...]:
+def builtin_packs() -> tuple[PackRule, ...]:
     """The shipped packs, `rules/content/*.toml`, in file then rule order."""
-    from ftprep.resources import rules_dir
-
     folder = rules_dir() / CONTENT_FOLDER
     found: list[PackRule] = []
     for path in sorted(folder.glob("*.toml")):
         found += read_pack(path, f"rules/{CONTENT_FOLDER}/{path.name}")
-    return _rules(found)
+    return tuple(found)
 
 
 @cache
-def user_rules(patterns: tuple[str, ...]) -> tuple[Rule, ...]:
+def user_packs(patterns: tuple[str, ...]) -> tuple[PackRule, ...]:
     """The rules of the packs `extend-rules` names (globs; resolved by the configuration)."""
     found: list[PackRule] = []
     for pattern in patterns:
@@ -160,4 +142,4 @@ def user_rules(patterns: tuple[str, ...]) -> tuple[Rule, ...]:
                             "paths are relative to the configuration file's folder")
         for path in paths:
             found += read_pack(Path(path))
-    return _rules(found)
+    return tuple(found)

@@ -88,12 +88,11 @@ class _Excerpt:
 def _masking_scanner() -> ContentScanner:
     """The shipped rules whose matches are masked in messages (secrets, personal data), reading
     every text whatever its field or role: an excerpt may come from anywhere in a record."""
-    from ftprep.packs.load import builtin_rules  # the shipped packs, read once
+    from ftprep.packs.load import builtin_packs  # the shipped packs, read once
 
     every = frozenset(Field_)
     return ContentScanner([
-        Slot(rule.pack, fields=every) for rule in builtin_rules()
-        if rule.pack is not None and rule.pack.spec.show is Show.MASKED
+        Slot(pack, fields=every) for pack in builtin_packs() if pack.spec.show is Show.MASKED
     ])
 
 
