@@ -41,3 +41,26 @@ def test_the_readme_hand_off_estimate_is_the_real_output(tmp_path: Path) -> None
     assert code == 0
     assert out == expected
     assert "within budget: $0.01 of $5.00" in err
+
+
+def _block_after(marker: str) -> str:
+    text = README.read_text(encoding="utf-8")
+    block = text[text.index(marker):]
+    block = block[block.index("```console\n") + len("```console\n"):]
+    return block[: block.index("```\n")]
+
+
+def test_the_readme_content_rules_example_is_the_real_output(tmp_path: Path) -> None:
+    lint = "ftprep lint sample_data/leaky_chat.jsonl --select FT4"
+    expected = _block_after("## Content rules")
+    assert expected.startswith(f"$ {lint}\n")
+    code, out, _err = run(*lint.split()[1:])
+    assert code == 1
+    assert out.startswith(expected.split("\n", 1)[1]), out
+    code, _out, err = run("fix", "sample_data/leaky_chat.jsonl", "-o", str(tmp_path / "clean.jsonl"),
+                          "--redact")
+    assert code == 0
+    assert _block_after("then writes `<API_KEY>`") in err
+    written = (tmp_path / "clean.jsonl").read_text(encoding="utf-8")
+    assert "sk-proj-" not in written and "maria.lopez" not in written
+    assert "<API_KEY>" in written and "<CARD_NUMBER>" in written
