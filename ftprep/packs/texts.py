@@ -73,32 +73,49 @@ def _walk(value: Any, pointer: str, role: str | None, field: Field_, out: list[T
 def record_strings(data: dict[str, Any], fields: frozenset[Field_]) -> list[str]:
     """The strings `record_texts` gives in `fields`, in the same order, without pointers or
     roles: the scanner reads every non-plain record this way, and walks with pointers only the
-    few records where something matched."""
+    few records where something matched.
+
+    The hot path of content scanning for tool-calling and multi-part records, so fields are
+    plain strings here (an enum's hash is a Python call) and a string value is judged by its
+    key without a recursive call."""
+    wanted = frozenset(field.value for field in fields)
     out: list[str] = []
     for key, value in data.items():
         if key in _TOOL_KEYS:
-            if Field_.TOOLS in fields:
-                _collect(value, Field_.TOOLS, fields, out)
+            if _TOOLS in wanted:
+                _collect(value, _TOOLS, wanted, out)
         else:
-            _collect(value, _field(key, Field_.OTHER), fields, out)
+            _collect(value, _KEY_FIELD.get(key, _OTHER), wanted, out)
     return out
 
 
-def _collect(value: Any, field: Field_, fields: frozenset[Field_], out: list[str]) -> None:
+_CONTENT, _ARGUMENTS, _TOOLS, _OTHER = (f.value for f in (Field_.CONTENT, Field_.ARGUMENTS, Field_.TOOLS, Field_.OTHER))
+_KEY_FIELD = {**dict.fromkeys(_CONTENT_KEYS, _CONTENT), **dict.fromkeys(_ARGUMENT_KEYS, _ARGUMENTS)}
+_SCALARS = (bool, int, float, type(None))
+
+
+def _collect(value: Any, field: str, wanted: frozenset[str], out: list[str]) -> None:
+    """`_walk`'s order and fields (see `_field`), collecting only the strings."""
     kind = type(value)
     if kind is str:
-        if field in fields:
+        if field in wanted:
             out.append(value)
     elif kind is dict:
+        keep = field is _TOOLS or field is _ARGUMENTS  # inherited by everything below
         for key, item in value.items():
+            child = field if keep else _KEY_FIELD.get(key, _OTHER)
             if type(item) is str:
-                if _field(key, field) in fields:
+                if child in wanted:
                     out.append(item)
-            elif type(item) is not bool and item is not None and type(item) is not int:
-                _collect(item, _field(key, field), fields, out)
+            elif type(item) not in _SCALARS:
+                _collect(item, child, wanted, out)
     elif kind is list:
         for item in value:
-            _collect(item, field, fields, out)
+            if type(item) is str:
+                if field in wanted:
+                    out.append(item)
+            elif type(item) not in _SCALARS:
+                _collect(item, field, wanted, out)
 
 
 def plain_contents(data: dict[str, Any]) -> list[str]:
