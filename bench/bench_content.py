@@ -29,14 +29,14 @@ import orjson
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_dataset import timed  # noqa: E402
+from bench_dataset import timed
 
-from ftprep.lint.engine import BATCH_RECORDS  # noqa: E402
-from ftprep.model.diagnostics import Location  # noqa: E402
-from ftprep.model.record import Record  # noqa: E402
-from ftprep.packs.load import read_pack  # noqa: E402
-from ftprep.packs.scan import ContentScanner, Slot  # noqa: E402
-from ftprep.registry import all_rules  # noqa: E402
+from ftprep.lint.engine import BATCH_RECORDS
+from ftprep.model.diagnostics import Location
+from ftprep.model.record import Record
+from ftprep.packs.load import read_pack
+from ftprep.packs.scan import ContentScanner, Slot
+from ftprep.registry import all_rules
 
 
 def whole_runs(path: Path) -> None:

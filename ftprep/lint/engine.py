@@ -329,7 +329,8 @@ class Engine:
             return
         for number, slot, finding in found:
             start = records[number].location
-            line, column = place(start.line, start.column, records[number].text, finding.column)
+            at = finding.column or column_of(records[number].text, finding.pointer)
+            line, column = place(start.line, start.column, records[number].text, at)
             location = start._replace(line=line, column=column, pointer=finding.pointer)
             self._emit(out, slot.key, finding, location)
 

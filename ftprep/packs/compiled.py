@@ -74,10 +74,10 @@ def compile_pattern(rule: PackRuleSpec, spec: PatternSpec) -> Pattern:
     `\\x00(P)`: one pass over the buffer still answers "at the end of a text".
     """
     body = spec.regex
-    group: int | str = spec.group
+    wanted: int | str = spec.group
     if rule.anchor is not Anchor.ANYWHERE:
         body = f"({body})\\x00" if rule.anchor is Anchor.END else f"\\x00({body})"
-        group = group + 1 if isinstance(group, int) else group
+        wanted = wanted + 1 if isinstance(wanted, int) else wanted
     if spec.ignore_case:
         body = "(?i)" + body
     source = body.encode("utf-8")
@@ -88,11 +88,13 @@ def compile_pattern(rule: PackRuleSpec, spec: PatternSpec) -> Pattern:
         reason = reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
         hint = " (RE2 has no backreferences or lookaround)" if "\\" in reason or "(?" in reason else ""
         raise PatternError(f"RE2 cannot compile it: {reason}{hint}") from None
-    if isinstance(group, str):  # RE2 spans take numbers: resolve a name once, here
-        number = regex.groupindex.get(group.encode("utf-8"))
+    if isinstance(wanted, str):  # RE2 spans take numbers: resolve a name once, here
+        number = regex.groupindex.get(wanted.encode("utf-8"))
         if number is None:
-            raise PatternError(f"group {group!r} does not exist")
-        group = number
+            raise PatternError(f"group {wanted!r} does not exist")
+        group = int(number)
+    else:
+        group = wanted
     if group > regex.groups:
         raise PatternError(f"group {spec.group} does not exist (the pattern has {regex.groups})")
     unknown = [name for name in spec.validate_ if name not in VALIDATORS]

@@ -39,7 +39,8 @@ class PackError(ConfigError):
 
 def _where(loc: Sequence[Any], data: dict[str, Any]) -> str:
     parts: list[str] = []
-    rules = data.get("rule") if isinstance(data.get("rule"), list) else []
+    found = data.get("rule")
+    rules: list[Any] = found if isinstance(found, list) else []
     for index, part in enumerate(loc):
         if isinstance(part, int) and parts:
             parts[-1] += f"[{part}]"

@@ -148,9 +148,7 @@ def email_address(match: str, text: str = "", start: int = 0, _end: int = 0) -> 
     if local == "git" or domain.rsplit(".", 1)[-1] in _FILE_SUFFIXES:
         return False
     # Documentation stand-ins: your_email@gmail.com, user@domain.com, name@yourcompany.com.
-    if local.startswith("your") or domain.startswith("your") or domain == "domain.com":
-        return False
-    return True
+    return not (local.startswith("your") or domain.startswith("your") or domain == "domain.com")
 
 
 def phone_number(match: str, text: str = "", start: int = 0, _end: int = 0) -> bool:

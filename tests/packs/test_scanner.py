@@ -130,8 +130,8 @@ def test_overlapping_patterns_of_one_rule_report_once(tmp_path: Path) -> None:
     hits = scanner.hits(_records(_chat("use key-abc-123 then key-def")))
     assert [h.found for h in hits] == ["key-abc-123", "key-def"]
     findings = scanner.findings(_records(_chat("use key-abc-123 then key-def")))
-    assert [f.message for _n, _s, f in findings] == ["rule xx001 'key-abc-123' in user message "
-                                                      "(and 1 more in this text)"]
+    message = "rule xx001 'key-abc-123' in user message (and 1 more in this text)"
+    assert [f.message for _n, _s, f in findings] == [message]
 
 
 def test_offsets_are_characters_of_the_decoded_text(tmp_path: Path) -> None:
