@@ -161,7 +161,19 @@ def phone_number(match: str, text: str = "", start: int = 0, _end: int = 0) -> b
         return False
     if not separated and (start == 0 or text[start - 1] == "\n"):
         return False
+    if _toll_free(digits):
+        return False
     return digits not in "012345678901234567890" and digits not in "98765432109876543210"
+
+
+# North American toll-free area codes: a business's hotline, not a person's number (a support
+# dataset repeats its company's 1-800 number in every answer: 297 findings in one real file).
+_TOLL_FREE = frozenset({"800", "833", "844", "855", "866", "877", "888"})
+
+
+def _toll_free(digits: str) -> bool:
+    national = digits[1:] if len(digits) == 11 and digits[0] == "1" else digits
+    return len(national) == 10 and national[:3] in _TOLL_FREE
 
 
 # Card numbers published by card networks and payment processors for testing: documentation.

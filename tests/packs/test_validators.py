@@ -117,6 +117,8 @@ def test_email_address_inside_a_url(text: str, valid: bool) -> None:
     ("+12 3456 7890 1234 5678", False),  # 18 digits: over E.164's 15
     ("+1234567", False),  # compact and under 10 digits
     ("111-111-1111", False), ("123-456-7890", False),  # one digit, a counting run
+    ("1-800-555-0199", False), ("(888) 555-0142", False), ("+1 877 555 0100", False),  # toll-free
+    ("1-801-555-0199", True), ("(880) 555-0142", True), ("+44 800 555 0100", True),  # not NANP toll-free
 ])
 def test_phone_number(text: str, valid: bool) -> None:
     whole = f"call {text} now"
