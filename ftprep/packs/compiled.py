@@ -95,8 +95,10 @@ def compile_pattern(rule: PackRuleSpec, spec: PatternSpec) -> Pattern:
         group = int(number)
     else:
         group = wanted
-    if group > regex.groups:
-        raise PatternError(f"group {spec.group} does not exist (the pattern has {regex.groups})")
+    wrappers = 0 if rule.anchor is Anchor.ANYWHERE else 1  # the anchor's group is not the user's
+    if not 0 <= group <= regex.groups:
+        raise PatternError(
+            f"group {spec.group} does not exist (the pattern has {regex.groups - wrappers})")
     unknown = [name for name in spec.validate_ if name not in VALIDATORS]
     if unknown:
         raise PatternError(f"unknown validator {unknown[0]!r}; known: {', '.join(sorted(VALIDATORS))}")

@@ -125,7 +125,3 @@ def plain_contents(data: dict[str, Any]) -> list[str]:
     field, without building pointers. A plain record has no arguments or tools; its other
     strings are roles and names, which this leaves out (callers reading `other` walk)."""
     return [message["content"] for message in data["messages"]]
-
-
-def selected(texts: list[Text], fields: frozenset[Field_]) -> list[Text]:
-    return [t for t in texts if t.field in fields]
