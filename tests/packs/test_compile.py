@@ -19,7 +19,7 @@ def _rule(**keys: Any) -> PackRuleSpec:
                         pattern=[pattern], **rest)
 
 
-def _compile(**keys: Any):  # noqa: ANN202
+def _compile(**keys: Any):
     rule = _rule(**keys)
     return compile_pattern(rule, rule.pattern[0])
 
@@ -59,11 +59,11 @@ def test_the_compiled_regex_finds_the_group(keys: dict[str, Any], text: bytes, f
 
 @pytest.mark.parametrize(("keys", "message"), [
     # a backreference: the escape is named and RE2's limits explained
-    ({"regex": "(a)\\1"}, "RE2 cannot compile it: invalid escape sequence: \\1 "
-                          "(RE2 has no backreferences or lookaround)"),
+    ({"regex": "(a)\\1"}, ("RE2 cannot compile it: invalid escape sequence: \\1 "
+                          "(RE2 has no backreferences or lookaround)")),
     # lookahead: "(?" in the reason gets the same hint
-    ({"regex": "(?=a)b"}, "RE2 cannot compile it: invalid perl operator: (?= "
-                          "(RE2 has no backreferences or lookaround)"),
+    ({"regex": "(?=a)b"}, ("RE2 cannot compile it: invalid perl operator: (?= "
+                          "(RE2 has no backreferences or lookaround)")),
     # a plain syntax error: RE2's reason as text (not b'...'), no hint
     ({"regex": "[a"}, "RE2 cannot compile it: missing ]: [a"),
     # a name that is not in the pattern
@@ -72,8 +72,8 @@ def test_the_compiled_regex_finds_the_group(keys: dict[str, Any], text: bytes, f
     ({"regex": "(a)", "group": 2}, "group 2 does not exist (the pattern has 1)"),
     # an unknown validator, with the known ones listed
     ({"regex": "a", "validate_": ("luhn", "lunh")},
-     "unknown validator 'lunh'; known: email-address, iban, luhn, nhs-number, not-placeholder, "
-     "not-repeated, not-test-card, outside-code, phone-number, prose-line, uk-nino, us-ssn"),
+     ("unknown validator 'lunh'; known: email-address, iban, luhn, nhs-number, not-placeholder, "
+     "not-repeated, not-test-card, outside-code, phone-number, prose-line, uk-nino, us-ssn")),
 ])
 def test_pattern_errors_say_what_is_wrong(keys: dict[str, Any], message: str) -> None:
     assert _error(**keys) == message

@@ -25,7 +25,7 @@ class _Set:
     def __init__(self, real: Any, fail: bool) -> None:
         self.real, self.fail, self.calls = real, fail, 0
 
-    def Match(self, buffer: bytes) -> list[int]:  # noqa: N802 - RE2's name
+    def Match(self, buffer: bytes) -> list[int]:
         self.calls += 1
         return [] if self.fail else self.real.Match(buffer)
 
