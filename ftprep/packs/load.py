@@ -18,8 +18,9 @@ from typing import Any
 import orjson
 from pydantic import ValidationError
 
-from ftprep.model.diagnostics import Finding
+from ftprep.model.diagnostics import Finding, Location
 from ftprep.model.errors import ConfigError
+from ftprep.model.record import Record
 from ftprep.packs.compiled import PackRule, PatternError, compile_rule
 from ftprep.packs.scan import ContentScanner, Slot
 from ftprep.packs.schema import PackFile, PackOptions, PackRuleSpec, PatternSpec
@@ -142,5 +143,30 @@ def user_packs(patterns: tuple[str, ...]) -> tuple[PackRule, ...]:
             raise PackError(f"extend-rules: {pattern!r} matches no file",
                             "paths are relative to the configuration file's folder")
         for path in paths:
-            found += read_pack(Path(path))
+            rules = read_pack(Path(path))
+            for rule in rules:
+                verify_examples(rule)
+            found += rules
     return tuple(found)
+
+
+def verify_examples(rule: PackRule) -> None:
+    """A user's rule must find each of its `bad` examples and none of its `good` ones, as the
+    test suite requires of the shipped packs: a pattern that misses its own example is broken,
+    and saying so when the pack loads beats a rule that silently finds nothing."""
+    spec = rule.spec
+    where = f"{rule.path}: rule {spec.code} ({spec.name})"
+    for kind, examples, wanted in (("bad", spec.bad, True), ("good", spec.good, False)):
+        for number, example in enumerate(examples):
+            text = example_record(example, spec)
+            try:
+                data = orjson.loads(text)
+            except orjson.JSONDecodeError as error:
+                raise PackError(f"{where}.{kind}[{number}]: not a JSON object: {error}") from None
+            if not isinstance(data, dict):
+                raise PackError(f"{where}.{kind}[{number}]: not a JSON object")
+            found = check_record(rule, Record(Location(rule.path, 1), text.encode(), data), None)
+            if bool(found) != wanted:
+                problem = "is not found by the rule" if wanted else f"is found: {found[0].message}"
+                raise PackError(f"{where}.{kind}[{number}] {problem}",
+                                "fix the pattern or the example; see docs/packs.md")

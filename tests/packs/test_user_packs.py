@@ -166,7 +166,8 @@ def test_a_glob_matching_nothing_is_an_error(in_tmp: Path) -> None:
     assert code == 2 and "matches no file" in err
 
 
-CATASTROPHIC = PACK.replace("\\b[a-z0-9-]+\\.corp\\.acme\\.internal\\b", "(x+x+)+y")
+CATASTROPHIC = PACK.replace("\\b[a-z0-9-]+\\.corp\\.acme\\.internal\\b", "(x+x+)+y").replace(
+    "ssh to build-7.corp.acme.internal", "xxxy")
 
 
 def test_a_catastrophic_pattern_cannot_hang_a_run(tmp_path: Path) -> None:
@@ -183,3 +184,18 @@ def test_a_catastrophic_pattern_cannot_hang_a_run(tmp_path: Path) -> None:
     )
     found = json.loads(done.stdout)["diagnostics"]
     assert [(d["code"], d["location"]["pointer"]) for d in found] == [("ACME001", "/messages/1/content")]
+
+
+@pytest.mark.parametrize(("broken", "expected"), [
+    (PACK.replace('bad = ["ssh to build-7.corp.acme.internal"]', 'bad = ["ssh to build-7"]'),
+     "rule ACME001 (internal-hostname).bad[0] is not found by the rule"),
+    (PACK.replace('good = ["ssh to the build host"]', 'good = ["see db.corp.acme.internal"]'),
+     "rule ACME001 (internal-hostname).good[0] is found: internal host 'db.corp.acme.internal' "
+     "in user message"),
+    (PACK.replace('bad = ["ssh to build-7.corp.acme.internal"]', 'bad = ["{not json"]'),
+     "rule ACME001 (internal-hostname).bad[0]: not a JSON object"),
+])
+def test_a_user_packs_examples_are_checked_when_it_loads(
+    in_tmp: Path, broken: str, expected: str
+) -> None:
+    assert expected in _error(in_tmp, broken)
