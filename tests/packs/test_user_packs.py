@@ -190,8 +190,8 @@ def test_a_catastrophic_pattern_cannot_hang_a_run(tmp_path: Path) -> None:
     (PACK.replace('bad = ["ssh to build-7.corp.acme.internal"]', 'bad = ["ssh to build-7"]'),
      "rule ACME001 (internal-hostname).bad[0] is not found by the rule"),
     (PACK.replace('good = ["ssh to the build host"]', 'good = ["see db.corp.acme.internal"]'),
-     "rule ACME001 (internal-hostname).good[0] is found: internal host 'db.corp.acme.internal' "
-     "in user message"),
+     ("rule ACME001 (internal-hostname).good[0] is found: internal host 'db.corp.acme.internal' "
+     "in user message")),
     (PACK.replace('bad = ["ssh to build-7.corp.acme.internal"]', 'bad = ["{not json"]'),
      "rule ACME001 (internal-hostname).bad[0]: not a JSON object"),
 ])
