@@ -7,6 +7,7 @@ import json
 import signal
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -333,6 +334,15 @@ def test_preference_files_train_with_dpo(openai_api: FakeOpenAI, tmp_path: Path)
 
 def test_ctrl_c_while_waiting_leaves_the_job_running_and_says_how_to_follow_it(
         openai_api: FakeOpenAI, train: Path) -> None:
+    # Python's own Ctrl-C handler, whatever an earlier test's library installed in its place.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        _ctrl_c_while_waiting(openai_api, train)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _ctrl_c_while_waiting(openai_api: FakeOpenAI, train: Path) -> None:
     def interrupt(request: object) -> None:  # the user presses Ctrl-C while ftprep polls
         if getattr(request, "method", "") == "GET" and "/jobs/" in getattr(request, "path", ""):
             openai_api.hook = None
@@ -340,6 +350,7 @@ def test_ctrl_c_while_waiting_leaves_the_job_running_and_says_how_to_follow_it(
             # thread, and then the main thread's wait runs on until it next checks (a loaded
             # machine saw the job finish first).
             signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
+            time.sleep(1.0)  # answer late: the interrupt lands while ftprep still waits for it
 
     openai_api.hook = interrupt
     ran = submit(*args(train, "--wait"))
