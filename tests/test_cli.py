@@ -70,6 +70,14 @@ def test_json_output_is_golden_and_versioned() -> None:
     check_golden("lint_mixed_defects.json", json.dumps(document, indent=2, sort_keys=True) + "\n")
 
 
+def test_github_output_is_golden() -> None:
+    code, out, _err = run(
+        "lint", "tests/data/mixed_defects.jsonl", "--model", "gpt-4o-mini", "--isolated", "--format", "github"
+    )
+    assert code == 1
+    check_golden("lint_mixed_defects.github.txt", out)
+
+
 def test_rule_explanation_is_golden() -> None:
     code, out, _err = run("rule", "FT106")
     assert code == 0

@@ -7,7 +7,7 @@ from typing import IO, Protocol
 from ftprep.lint.report import Report
 from ftprep.model.diagnostics import Diagnostic
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "github")
 
 
 class Reporter(Protocol):
@@ -17,6 +17,10 @@ class Reporter(Protocol):
 
 
 def make_reporter(name: str, out: IO[str], color: bool) -> Reporter:
+    if name == "github":
+        from ftprep.reporters.github import GithubReporter
+
+        return GithubReporter(out)
     if name == "json":
         from ftprep.reporters.json import JsonReporter
 

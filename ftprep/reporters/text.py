@@ -36,6 +36,25 @@ def format_location(diagnostic: Diagnostic) -> str:
     return f"{loc.path}:{loc.line}:{max(loc.column, 1)}"
 
 
+def related_text(diagnostic: Diagnostic) -> str:
+    """` (see a.jsonl:15, a.jsonl:20 and 3 more)`, or "" when nothing is related."""
+    if not diagnostic.related:
+        return ""
+    shown = ", ".join(str(loc) for loc in diagnostic.related[:MAX_RELATED])
+    more = len(diagnostic.related) - MAX_RELATED
+    return f" (see {shown}{f' and {more} more' if more > 0 else ''})"
+
+
+def totals_line(report: Report) -> str:
+    """`Found 9 problems: 4 errors, 4 warnings, 1 info.` or `No problems found.`"""
+    counts = report.summary.by_severity
+    total = sum(counts.values())
+    if not total:
+        return "No problems found."
+    parts = [_plural(counts[s], s.label) for s in reversed(Severity) if counts[s]]
+    return f"Found {_plural(total, 'problem')}: {', '.join(parts)}."
+
+
 class TextReporter:
     def __init__(self, out: IO[str], color: bool = False) -> None:
         self.out = out
@@ -49,25 +68,14 @@ class TextReporter:
         severity = diagnostic.severity
         tag = self._style(f"[{severity.label}]", fg=_COLORS[severity])
         code = self._style(diagnostic.code, fg=_COLORS[severity], bold=True)
-        line = f"{where}: {code} {tag} {diagnostic.message}"
-        if diagnostic.related:
-            shown = ", ".join(str(loc) for loc in diagnostic.related[:MAX_RELATED])
-            more = len(diagnostic.related) - MAX_RELATED
-            line += f" (see {shown}{f' and {more} more' if more > 0 else ''})"
+        line = f"{where}: {code} {tag} {diagnostic.message}{related_text(diagnostic)}"
         self.out.write(line + "\n")
         if diagnostic.fix:
             self.out.write(f"  help: {diagnostic.fix.title}\n")
 
     def finish(self, report: Report) -> None:
         write = self.out.write
-        summary = report.summary
-        counts = summary.by_severity
-        total = sum(counts.values())
-        if total:
-            parts = [_plural(counts[s], s.label) for s in reversed(Severity) if counts[s]]
-            write(f"\nFound {_plural(total, 'problem')}: {', '.join(parts)}.\n")
-        else:
-            write("\nNo problems found.\n")
+        write(f"\n{totals_line(report)}\n")
         if report.baseline is not None:  # counted out of `counts` already (Summary.discount)
             hidden = report.baseline
             write(f"{_plural(hidden.count, 'problem')} suppressed by baseline {hidden.path}\n")
