@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from ftprep.reporters import FORMATS
 from tests.test_cli import run
 
 ALPHABET = "Wd4Rn8Kx2Pq6Tz1Lm9Vb3Hs7Jc5Fg0Ya8Ue2Oi6Np4Qr1St9Xw3Zk7Ml5Bv0Cy2Dh6Ej"
@@ -127,7 +128,7 @@ def test_the_file_reaches_the_rules_that_quote_record_text(leaky: Path) -> None:
         assert code in codes, f"{code} does not fire on the leaky file"
 
 
-@pytest.mark.parametrize("fmt", ["text", "json"])
+@pytest.mark.parametrize("fmt", list(FORMATS))
 def test_lint_reports_mask_every_secret(leaky: Path, tmp_path: Path, fmt: str) -> None:
     code, out, err = run("lint", str(leaky), "--isolated", "--format", fmt,
                          "--model", "gpt-4.1-mini", "--no-color")
