@@ -9,6 +9,7 @@ from ftprep.lint.summary import Summary
 from ftprep.model.diagnostics import Severity
 from ftprep.model.errors import EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE
 from ftprep.providers.estimate import Estimate
+from ftprep.registry import Rule
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Report:
     tokenizer: str
     fail_on: Severity
     baseline: Suppressed | None = None
+    rules: tuple[Rule, ...] = ()  # the registry this run chose from, for formats that describe rules
 
     @property
     def failing(self) -> int:

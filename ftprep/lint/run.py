@@ -23,6 +23,7 @@ from ftprep.model.diagnostics import Diagnostic
 from ftprep.model.errors import ConfigError
 from ftprep.model.sources import Source
 from ftprep.providers.estimate import estimate
+from ftprep.registry import rules_with
 
 
 @dataclass
@@ -56,7 +57,7 @@ class LintJob:
         if self._suppressor is not None:
             suppressed = Suppressed(self.baseline_name, self._suppressor.suppressed)
         return Report(summary, est, context, self.engine.counter.backend, self.settings.fail_on,
-                      suppressed)
+                      suppressed, rules_with(self.settings.extend_rules))
 
 
 def lint_job(settings: Settings, sources: list[Source], epochs_from: str = "--epochs") -> LintJob:

@@ -7,7 +7,7 @@ from typing import IO, Protocol
 from ftprep.lint.report import Report
 from ftprep.model.diagnostics import Diagnostic
 
-FORMATS = ("text", "json", "github", "junit")
+FORMATS = ("text", "json", "github", "junit", "sarif")
 
 
 class Reporter(Protocol):
@@ -21,6 +21,10 @@ def make_reporter(name: str, out: IO[str], color: bool) -> Reporter:
         from ftprep.reporters.github import GithubReporter
 
         return GithubReporter(out)
+    if name == "sarif":
+        from ftprep.reporters.sarif import SarifReporter
+
+        return SarifReporter(out)
     if name == "junit":
         from ftprep.reporters.junit import JunitReporter
 
