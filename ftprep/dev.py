@@ -1,4 +1,5 @@
-"""Developer tools: `python -m ftprep.dev new-rule FT2xx some-name` scaffolds a rule.
+"""Developer tools: `python -m ftprep.dev new-rule FT2xx some-name` scaffolds a rule;
+`python -m ftprep.dev rules-doc` writes docs/rules.md from the registry.
 
 It writes the rule module (in the family folder the code's first digit picks) and its case
 file, both failing until they are filled in, so a new rule cannot land half-done.
@@ -75,9 +76,23 @@ def new_rule(code: str, name: str) -> list[Path]:
     return [module, cases]
 
 
+RULES_DOC = ROOT.parent / "docs" / "rules.md"
+
+
+def write_rules_doc() -> Path:
+    from ftprep.ruledocs import rules_document
+
+    RULES_DOC.write_text(rules_document(), encoding="utf-8")
+    return RULES_DOC
+
+
 def main(argv: list[str]) -> int:
+    if argv == ["rules-doc"]:
+        sys.stdout.write(f"wrote {write_rules_doc()}\n")
+        return 0
     if len(argv) != 3 or argv[0] != "new-rule":
-        sys.stderr.write("usage: python -m ftprep.dev new-rule FTnnn kebab-name\n")
+        sys.stderr.write("usage: python -m ftprep.dev new-rule FTnnn kebab-name\n"
+                         "       python -m ftprep.dev rules-doc\n")
         return 2
     try:
         written = new_rule(argv[1], argv[2])

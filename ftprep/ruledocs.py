@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ftprep.registry import Rule
+from ftprep.packs.schema import Show
+from ftprep.registry import Rule, all_rules
 
 
 def option_rows(rule: Rule) -> list[dict[str, Any]]:
@@ -52,6 +53,7 @@ def pattern_rows(rule: Rule) -> list[dict[str, Any]]:
             "validate": list(p.validate_), "min-entropy": p.min_entropy, "allow": list(p.allow),
             "fields": [f.value for f in spec.fields], "roles": list(spec.roles),
             "anchor": spec.anchor.value, "redact-as": spec.redact_as,
+            "redacted": spec.show is Show.MASKED,
         }
         for p in spec.pattern
     ]
@@ -93,9 +95,10 @@ def rule_markdown(rule: Rule) -> str:
     if patterns:
         first = patterns[0]
         roles = ", ".join(first["roles"]) or "every role"
-        lines += ["", "## Patterns",
-                  f"Reads: {', '.join(first['fields'])} texts of {roles}; anchored: "
-                  f"{first['anchor']}; `fix --redact` writes <{first['redact-as']}>.", ""]
+        redact = (f"; `fix --redact` writes <{first['redact-as']}>" if first["redacted"]
+                  else "; matches are shown, not redacted")
+        reads = f"Reads: {', '.join(first['fields'])} texts of {roles}; anchored: {first['anchor']}"
+        lines += ["", "## Patterns", f"{reads}{redact}.", ""]
         for row in patterns:
             checks = [f"validate {', '.join(row['validate'])}"] if row["validate"] else []
             if row["min-entropy"] is not None:
@@ -107,3 +110,46 @@ def rule_markdown(rule: Rule) -> str:
             lines.append(f"- `{row['regex']}`{flag}{tail}")
     lines += ["", f"Source: {spec.source}"]
     return "\n".join(lines) + "\n"
+
+
+FAMILIES = {
+    "FT0": "File and encoding",
+    "FT1": "Chat schema",
+    "FT2": "Tokens",
+    "FT3": "Dataset",
+    "FT4": "Content (packs in rules/content/)",
+    "FT5": "Provider compatibility",
+}
+
+
+def rules_document() -> str:
+    """docs/rules.md: every shipped rule, a table per family, then each rule's page.
+
+    Generated from the registry (`python -m ftprep.dev rules-doc`), so the docs say what
+    `ftprep rule` says; a test fails when the file is stale."""
+    rules = all_rules()
+    lines = [
+        "# Rules",
+        "",
+        "Generated from the registry by `python -m ftprep.dev rules-doc`; do not edit by hand.",
+        "`ftprep rules` lists them, `ftprep rule CODE` explains one, and the configuration",
+        "selects, ignores and configures them by code, prefix or name.",
+        "",
+    ]
+    for prefix, title in FAMILIES.items():
+        family = [rule for rule in rules if rule.code.startswith(prefix)]
+        if not family:
+            continue
+        lines += [f"## {prefix}xx: {title}", "", "| code | name | severity | fix | summary |",
+                  "|---|---|---|---|---|"]
+        for rule in family:
+            spec = rule.spec
+            summary = spec.summary.replace("|", "\\|")
+            lines.append(f"| [{spec.code}](#{spec.name}-{spec.code.lower()}) | {spec.name} | "
+                         f"{spec.severity.label} | {'yes' if spec.fix else ''} | {summary} |")
+        lines.append("")
+    lines += ["## Every rule", ""]
+    for rule in rules:
+        page = rule_markdown(rule).replace("\n## ", "\n#### ").replace("# ", "### ", 1)
+        lines += [page.rstrip("\n"), ""]
+    return "\n".join(lines)
