@@ -181,21 +181,16 @@ def load_settings(config: Path | None, isolated: bool, start: Path | None = None
 
 
 def named_where_set(settings: Settings, error: ConfigError) -> ConfigError:
-    """`error`, about a key checked after loading (a rule option, a selector: they need the
-    registry), prefixed with the file that set the key: `pyproject.toml: tool.ftprep.rules...`.
-
-    Messages that do not start with a configuration key are returned as they are.
-    """
-    key, separator, rest = error.message.partition(": ")
-    if not separator or key.split(".")[0] not in KEYS:
-        return error
-    origin = settings.origin(key)
+    """`error`, about a key checked after loading (`error.key`: a rule option, a selector, need
+    the registry), prefixed with the file that set the key: `pyproject.toml: tool.ftprep.rules...`,
+    or naming the flag. An error without a key, or a key no file set, is returned as it is."""
+    origin = settings.origin(error.key) if error.key else None
     if origin is None:
         return error
     if origin.startswith("--"):
-        return ConfigError(f"{origin}: {rest}", error.hint)
+        return type(error)(f"{origin}: {error.problem}", error.hint)
     prefix = "tool.ftprep." if Path(origin).name == "pyproject.toml" else ""
-    return ConfigError(f"{origin}: {prefix}{key}: {rest}", error.hint)
+    return type(error)(f"{origin}: {prefix}{error.key}: {error.problem}", error.hint)
 
 
 def with_overrides(settings: Settings, **overrides: Any) -> Settings:

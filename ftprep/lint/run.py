@@ -13,14 +13,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ftprep.config import Settings, named_where_set
+from ftprep.config import Settings
 from ftprep.lint.baseline import Baseline, Suppressor
 from ftprep.lint.engine import Engine
 from ftprep.lint.parallel import run_sharded
 from ftprep.lint.report import Report, Suppressed
 from ftprep.lint.setup import build_engine
 from ftprep.model.diagnostics import Diagnostic
-from ftprep.model.errors import ConfigError
 from ftprep.model.sources import Source
 from ftprep.providers.estimate import estimate
 from ftprep.registry import rules_with
@@ -61,8 +60,4 @@ class LintJob:
 
 
 def lint_job(settings: Settings, sources: list[Source], epochs_from: str = "--epochs") -> LintJob:
-    try:
-        engine = build_engine(settings, sharder=run_sharded)
-    except ConfigError as error:  # a rule option or selector: name the file that set it
-        raise named_where_set(settings, error) from None
-    return LintJob(settings, engine, sources, epochs_from)
+    return LintJob(settings, build_engine(settings, sharder=run_sharded), sources, epochs_from)

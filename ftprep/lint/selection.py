@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ftprep.config import Settings
+from ftprep.config import Settings, named_where_set
 from ftprep.model.diagnostics import Finding, Severity
 from ftprep.model.errors import ConfigError
 from ftprep.providers.profile import ProviderProfile, load_provider
@@ -53,7 +53,7 @@ def _check_selectors(selectors: tuple[str, ...], where: str, rules: tuple[Rule, 
             names = [r.code for r in rules] + [r.spec.name for r in rules]
             hint = closest(selector, names)
             extra = f"; did you mean {hint!r}?" if hint else ""
-            raise ConfigError(f"{where}: unknown rule selector {selector!r}{extra}")
+            raise ConfigError(f"unknown rule selector {selector!r}{extra}", key=where)
 
 
 def _selected(rule: Rule, selectors: tuple[str, ...]) -> bool:
@@ -70,7 +70,8 @@ def _options(rule: Rule, settings: Settings, provider: ProviderProfile) -> BaseM
     if model is None:
         if given:
             key = next(iter(given))
-            raise ConfigError(f"rules.{rule.code}.{key}: unknown key ({rule.code} has no options)")
+            raise ConfigError(f"unknown key ({rule.code} has no options)",
+                              key=f"rules.{rule.code}.{key}")
         return None
     derived = rule.spec.from_provider(provider) if rule.spec.from_provider else {}
     try:
@@ -84,7 +85,7 @@ def _options(rule: Rule, settings: Settings, provider: ProviderProfile) -> BaseM
         if first["type"] == "extra_forbidden":
             hint = closest(where, [_kebab_name(name) for name in model.model_fields])
             problem += f" {where!r}; did you mean {hint!r}?" if hint else ""
-        raise ConfigError(f"rules.{rule.code}.{where}: {problem}") from None
+        raise ConfigError(problem, key=f"rules.{rule.code}.{where}") from None
 
 
 def _kebab_name(name: str) -> str:
@@ -92,6 +93,15 @@ def _kebab_name(name: str) -> str:
 
 
 def active_rules(settings: Settings) -> list[ActiveRule]:
+    """The selected rules with their severities and options. An error about a configuration
+    key names the file or flag that set it, for every command that chooses rules."""
+    try:
+        return _active_rules(settings)
+    except ConfigError as error:
+        raise named_where_set(settings, error) from None
+
+
+def _active_rules(settings: Settings) -> list[ActiveRule]:
     rules = rules_with(settings.extend_rules)
     base = settings.select if settings.select is not None else ("ALL",)
     for selectors, where in ((base, "select"), (settings.extend_select, "extend-select"),
@@ -101,7 +111,7 @@ def active_rules(settings: Settings) -> list[ActiveRule]:
         if not any(r.code == key.upper() or r.spec.name == key for r in rules):
             hint = closest(key, [r.code for r in rules] + [r.spec.name for r in rules])
             extra = f"; did you mean {hint!r}?" if hint else ""
-            raise ConfigError(f"rules.{key}: unknown rule{extra}")
+            raise ConfigError(f"unknown rule{extra}", key=f"rules.{key}")
     provider = load_provider(settings.provider)
     for name in provider.accepts:
         if not any(r.spec.name == name for r in rules):

@@ -20,4 +20,13 @@ class FtprepError(Exception):
 
 
 class ConfigError(FtprepError):
-    """The configuration file or a command-line option is invalid."""
+    """The configuration file or a command-line option is invalid.
+
+    `key` is the configuration key at fault (`rules.FT202.min-token`, `select`) when the error
+    is found after loading (rule options and selectors need the registry): the message is
+    `key: problem`, and `Settings.named` can name the file or flag that set the key."""
+
+    def __init__(self, message: str, hint: str | None = None, key: str | None = None) -> None:
+        super().__init__(f"{key}: {message}" if key else message, hint)
+        self.key = key
+        self.problem = message

@@ -140,8 +140,9 @@ def user_packs(patterns: tuple[str, ...]) -> tuple[PackRule, ...]:
     for pattern in patterns:
         paths = sorted(glob.glob(pattern, recursive=True))
         if not paths:
-            raise PackError(f"extend-rules: {pattern!r} matches no file",
-                            "paths are relative to the configuration file's folder")
+            raise PackError(f"{pattern!r} matches no file",
+                            "paths are relative to the configuration file's folder",
+                            key="extend-rules")
         for path in paths:
             rules = read_pack(Path(path))
             for rule in rules:
