@@ -21,6 +21,7 @@ from ftprep.fix.duplicates import (
     members,
 )
 from ftprep.fix.repairs import FILE_REPAIRS, Repair
+from ftprep.lint.engine import INTERNAL_ERROR
 from ftprep.lint.selection import ActiveRule
 from ftprep.model.diagnostics import Diagnostic, FixSafety, Severity
 from ftprep.model.record import RecordFormat
@@ -30,7 +31,6 @@ from ftprep.registry import Scope
 
 OVER_LIMIT = "FT201"  # example-too-long: written or rejected as `--over-limit` says
 MIXED_FORMATS = "FT123"
-INTERNAL_ERROR = "FT000"
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ftprep.fix.facts import INTERNAL_ERROR, OVER_LIMIT, Problem
-from ftprep.lint.engine import Engine, RecordChecker
+from ftprep.fix.facts import OVER_LIMIT, Problem
+from ftprep.lint.engine import INTERNAL_ERROR, Engine, RecordChecker
 from ftprep.lint.selection import ActiveRule
 from ftprep.model.diagnostics import Location, Severity
 from ftprep.model.record import Record

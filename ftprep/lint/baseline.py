@@ -25,13 +25,14 @@ import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ftprep.lint.baseline_lines import RecordLines
+from ftprep.lint.engine import INTERNAL_ERROR
 from ftprep.lint.summary import Summary
 from ftprep.model.diagnostics import Diagnostic
 from ftprep.model.errors import ConfigError
 from ftprep.writers import atomic_text
 
 BASELINE_VERSION = 1
-INTERNAL_ERROR = "FT000"  # a crash in a rule is never a known problem: never recorded nor hidden
+# INTERNAL_ERROR (a crash in a rule) is never a known problem: never recorded nor hidden.
 _HINT = "write one with `ftprep lint PATHS --write-baseline FILE`"
 
 
@@ -90,12 +91,16 @@ class Fingerprinter:
         self.lines = RecordLines()
         self._keys: dict[str, str] = {}
 
-    def key(self, diagnostic: Diagnostic) -> tuple[str, str]:
-        """(path as recorded, fingerprint)."""
-        path = diagnostic.location.path
+    def relative(self, path: str) -> str:
+        """`path` as the baseline names it (see `path_key`), worked out once per file."""
         relative = self._keys.get(path)
         if relative is None:
             relative = self._keys[path] = path_key(path, self.folder)
+        return relative
+
+    def key(self, diagnostic: Diagnostic) -> tuple[str, str]:
+        """(path as recorded, fingerprint)."""
+        relative = self.relative(diagnostic.location.path)
         return relative, fingerprint(diagnostic, relative, self.lines.line_of(diagnostic.location))
 
     def close(self) -> None:

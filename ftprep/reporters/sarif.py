@@ -96,8 +96,7 @@ class SarifReporter:
             result["ruleIndex"] = index[diagnostic.code]
         if diagnostic.related:
             result["relatedLocations"] = [
-                {"id": number, **_physical(loc, fingerprints.key(
-                    Diagnostic(diagnostic.code, diagnostic.name, diagnostic.severity, "", loc))[0])}
+                {"id": number, **_physical(loc, fingerprints.relative(loc.path))}
                 for number, loc in enumerate(diagnostic.related, 1)
             ]
         return result
