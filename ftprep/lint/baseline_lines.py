@@ -21,12 +21,12 @@ from typing import IO, Protocol
 
 from ftprep.model.diagnostics import Location
 from ftprep.model.errors import FtprepError
-from ftprep.model.sources import FileStats, RawLine, Source
+from ftprep.model.sources import RawLine
 from ftprep.readers._encoding import binary_kind
 from ftprep.readers._open import Input, open_input
 from ftprep.readers._values import document_kind
-from ftprep.readers.jsonl import read_lines, read_values, text_kind
-from ftprep.readers.reread import rereadable
+from ftprep.readers.jsonl import text_kind
+from ftprep.readers.reread import read_units, rereadable
 
 
 class _Reader(Protocol):
@@ -81,11 +81,7 @@ class _Streamer:
     def _restart(self) -> None:
         self.close()
         self.opened = open_input(self.path)
-        source, stats = Source(self.path), FileStats(self.path)
-        if self.document:
-            self.units = read_values(source, self.opened, stats)
-        else:
-            self.units = read_lines(source, stats, opened=self.opened)
+        self.units = read_units(self.path, self.opened, self.document)
         self.current = None
 
     def read(self, location: Location) -> bytes | None:

@@ -16,8 +16,8 @@ from typing import Any
 import orjson
 
 from ftprep.model.errors import FtprepError
-from ftprep.model.sources import FileStats, Source
-from ftprep.readers._open import STDIN, open_input
+from ftprep.model.sources import FileStats, RawLine, Source
+from ftprep.readers._open import STDIN, Input, open_input
 from ftprep.readers._values import document_kind
 from ftprep.readers.jsonl import read_lines, read_values
 
@@ -40,6 +40,14 @@ def rereadable(path: str) -> bool:
         return False
 
 
+def read_units(path: str, opened: Input, document: bool) -> Iterator[RawLine]:
+    """The units of an opened file as the lint read them: a JSON document's values, or lines."""
+    source, stats = Source(path), FileStats(path)
+    if document:
+        return read_values(source, opened, stats)
+    return read_lines(source, stats, opened=opened)
+
+
 def reread(path: str, offsets: set[int]) -> Iterator[tuple[int, dict[str, Any]]]:
     """(offset, parsed object) for each wanted offset of `path` that still holds one, in
     offset order. Files that changed or vanished since the first pass yield what still parses."""
@@ -52,12 +60,7 @@ def reread(path: str, offsets: set[int]) -> Iterator[tuple[int, dict[str, Any]]]
                 opened.close()
                 yield from _seek_lines(path, sorted(offsets))
                 return
-            source, stats = Source(path), FileStats(path)
-            if document:
-                units = read_values(source, opened, stats)
-            else:
-                units = read_lines(source, stats, opened=opened)
-            for unit in units:
+            for unit in read_units(path, opened, document):
                 if unit.offset in offsets:
                     value = _parse(unit.data)
                     if value is not None:
