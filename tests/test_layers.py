@@ -25,7 +25,7 @@ LEVELS: list[set[str]] = [
     {"tokens"},
     {"checks"},
     {"lint"},
-    {"fix", "split", "estimate", "export"},  # repairs are applied by convert too
+    {"fix", "split", "estimate", "export", "diff"},  # repairs are applied by convert too
     {"convert", "submit"},
     {"reporters"},
     {"dev"},

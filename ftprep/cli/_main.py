@@ -18,6 +18,7 @@ from ftprep.model.errors import EXIT_INTERRUPTED, EXIT_USAGE, FtprepError
 # `ftprep lint` (a pre-commit hook, run on every commit) never imports convert, fix or split.
 COMMANDS = {
     "convert": ("convert", "convert"),
+    "diff": ("diff", "diff"),
     "export": ("export", "export"),
     "estimate": ("estimate", "estimate"),
     "fix": ("fix", "fix"),
