@@ -24,6 +24,7 @@ COMMANDS = {
     "fix": ("fix", "fix"),
     "lint": ("lint", "lint"),
     "providers": ("providers", "providers"),
+    "report": ("report", "report"),
     "rule": ("rules", "rule"),
     "rules": ("rules", "rules"),
     "split": ("split", "split"),

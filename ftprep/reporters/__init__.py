@@ -7,7 +7,7 @@ from typing import IO, Protocol
 from ftprep.lint.report import Report
 from ftprep.model.diagnostics import Diagnostic
 
-FORMATS = ("text", "json", "github", "junit", "sarif")
+FORMATS = ("text", "json", "github", "junit", "sarif", "html")
 
 
 class Reporter(Protocol):
@@ -29,6 +29,10 @@ def make_reporter(name: str, out: IO[str], color: bool) -> Reporter:
         from ftprep.reporters.junit import JunitReporter
 
         return JunitReporter(out)
+    if name == "html":
+        from ftprep.reporters.html import HtmlReporter
+
+        return HtmlReporter(out)
     if name == "json":
         from ftprep.reporters.json import JsonReporter
 

@@ -80,10 +80,12 @@ class TextReporter:
             hidden = report.baseline
             write(f"{_plural(hidden.count, 'problem')} suppressed by baseline {hidden.path}\n")
         write("\nSummary\n")
-        for label, value in _summary_rows(report):
+        for label, value in summary_rows(report):
             write(f"  {label:<15}{value}\n")
 
-def _summary_rows(report: Report) -> list[tuple[str, str]]:
+def summary_rows(report: Report) -> list[tuple[str, str]]:
+    """The summary as (label, value) rows: the text format prints them, the HTML report
+    shows them as its table, so both say the same thing in the same words."""
     summary = report.summary
     context = report.context
     rows = [("files", _files_row(summary))]

@@ -1,0 +1,140 @@
+"""The SVG charts: bins that never mix examples within and over the limit, honest axes, and
+text that cannot break out of the markup."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ftprep.reporters.html.charts import (
+    Bar,
+    Bin,
+    Segment,
+    cut,
+    hbars,
+    histogram,
+    nice_step,
+    short_number,
+    ticks,
+    token_bins,
+)
+
+
+def _svg(markup: str) -> ET.Element:
+    """Inline SVG parsed as XML: every chart must be well-formed on its own."""
+    return ET.fromstring(markup)
+
+
+@pytest.mark.parametrize(("span", "step"), [
+    (10, 2), (9, 2), (11, 5), (100, 20), (101, 50), (7, 2), (1, 0.2), (0, 1), (1234, 500),
+])
+def test_nice_steps_are_one_two_or_five(span: float, step: float) -> None:
+    assert nice_step(span) == pytest.approx(step)
+
+
+def test_ticks_start_at_zero_and_reach_the_top() -> None:
+    assert ticks(26, 4) == [0, 10, 20, 30]
+    assert ticks(30, 4) == [0, 10, 20, 30]
+    assert ticks(1, 4) == [0, 0.5, 1.0]
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (0, "0"), (950, "950"), (1000, "1k"), (1500, "1.5k"), (65536, "65.5k"), (3_000_000, "3M"),
+    (0.5, "0.5"),
+])
+def test_short_numbers(value: float, text: str) -> None:
+    assert short_number(value) == text
+
+
+@pytest.mark.parametrize(("label", "shown"), [
+    ("FT303 exact-duplicate", "FT303 exact-duplicate"),
+    ("/a/very/long/path/to/some/dataset/folder/train.jsonl", "…o/some/dataset/folder/train.jsonl"),
+    ("a label that goes on and on and on past the width", "a label that goes on and on and on…"[:33] + "…"),
+    ("x" * 34, "x" * 34),
+    ("x" * 35, "x" * 33 + "…"),
+])
+def test_long_labels_keep_the_part_that_names_them(label: str, shown: str) -> None:
+    """A path keeps its file name; other text its start; 34 characters fit."""
+    assert cut(label) == shown
+    assert len(cut(label)) <= 34
+
+
+def _check_bins(bins: list[Bin], values: list[int], limit: int | None) -> None:
+    assert sum(b.count for b in bins) == len(values)
+    assert all(b.low < b.high for b in bins)
+    assert all(a.high == b.low for a, b in itertools.pairwise(bins))
+    assert bins[0].low <= min(values) and bins[-1].high == max(values) + 1
+    for b in bins:
+        inside = [v for v in values if b.low <= v < b.high]
+        assert len(inside) == b.count
+        if limit is not None:  # never a bar that is part within, part over the limit
+            assert b.high <= limit + 1 or b.low >= limit + 1
+
+
+@given(st.lists(st.integers(0, 200_000), min_size=1, max_size=300),
+       st.one_of(st.none(), st.integers(1, 250_000)))
+def test_bins_count_every_value_once_and_split_at_the_limit(values: list[int], limit: int | None) -> None:
+    _check_bins(token_bins(np.asarray(values, dtype=np.int64), limit), values, limit)
+
+
+@pytest.mark.parametrize("limit", [99, 100, 101])
+def test_the_example_at_the_limit_is_within_it_and_one_more_is_over(limit: int) -> None:
+    values = [10, 50, 99, 100, 101, 150]
+    bins = token_bins(np.asarray(values, dtype=np.int64), limit)
+    svg = histogram(bins, limit, "tokens", f"limit {limit}")
+    over = [int(m) for m in re.findall(r'class="bar over"[^>]*><title>[^<]*?: (\d+) example', svg)]
+    assert sum(over) == sum(v > limit for v in values)
+    within = [int(m) for m in re.findall(r'class="bar"[^>]*><title>[^<]*?: (\d+) example', svg)]
+    assert sum(within) == sum(v <= limit for v in values)
+
+
+def test_a_tight_distribution_is_not_drawn_from_zero() -> None:
+    bins = token_bins(np.asarray([1000, 1010, 1020, 1100], dtype=np.int64), None)
+    assert bins[0].low >= 900
+    assert len(bins) > 5
+
+
+def test_no_values_no_bins() -> None:
+    assert token_bins(np.zeros(0, dtype=np.int64), 10) == []
+
+
+def test_the_limit_line_is_drawn_when_near_and_left_out_when_far_off() -> None:
+    bins = token_bins(np.asarray([10, 20, 30, 40], dtype=np.int64), 50)
+    near = _svg(histogram(bins, 50, "tokens", "limit 50"))
+    assert near.find("line[@class='limit']") is not None
+    assert any(t.text == "limit 50" for t in near.iter("text"))
+    bins = token_bins(np.asarray([10, 20, 30, 40], dtype=np.int64), 65_536)
+    far = _svg(histogram(bins, 65_536, "tokens", "limit 65,536"))
+    assert far.find("line[@class='limit']") is None
+    # the axis is the data's, not stretched to a limit far away
+    assert max(float(r.get("x", 0)) + float(r.get("width", 0)) for r in far.iter("rect")) <= 720
+
+
+def test_bars_are_proportional_and_stacked() -> None:
+    svg = _svg(hbars([
+        Bar("FT001", (Segment(30, "bar-error", "30 errors"), Segment(10, "bar-warning", "10")), "40"),
+        Bar("FT002", (Segment(20, "bar-info", "20 info"),), "20"),
+    ], "Problems"))
+    rects = list(svg.iter("rect"))
+    assert [r.get("class") for r in rects] == ["bar-error", "bar-warning", "bar-info"]
+    widths = [float(r.get("width", 0)) for r in rects]
+    assert widths[0] == pytest.approx(3 * widths[1], rel=0.01)
+    assert widths[2] == pytest.approx((widths[0] + widths[1]) / 2, rel=0.01)
+    # the second segment starts where the first ends
+    assert float(rects[1].get("x", 0)) == pytest.approx(float(rects[0].get("x", 0)) + widths[0], abs=0.1)
+    assert [t.text for t in svg.iter("title")][:2] == ["FT001", "30 errors"]
+
+
+def test_text_from_the_data_cannot_break_out_of_the_chart() -> None:
+    hostile = '</svg><script>alert("x")</script>&'
+    markup = hbars([Bar(hostile, (Segment(1, "bar", hostile),), hostile)], hostile)
+    assert "<script>" not in markup
+    svg = _svg(markup)  # still one well-formed element
+    assert svg.get("aria-label") == hostile
+    assert hostile in [t.text for t in svg.iter("title")]
