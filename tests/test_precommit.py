@@ -9,14 +9,14 @@ slow, and CI runs it.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.precommit_helpers import ROOT, git_env, ok, run, snapshot_checkout
+
 CLEAN = ROOT / "sample_data" / "clean_chat.jsonl"
 SUPPORT = ROOT / "sample_data" / "support_chat.jsonl"  # lines 1, 3 and 4 are clean
 
@@ -26,62 +26,20 @@ if shutil.which("git") is None:
     pytest.skip("git is not installed", allow_module_level=True)
 
 
-def _git_env(home: Path) -> dict[str, str]:
-    """Git without the user's or system's config (hooksPath, signing), with a fixed identity."""
-    empty = home / "gitconfig"  # a real empty file: os.devnull is not always a device
-    empty.write_text("", encoding="utf-8")
-    return {
-        **os.environ,
-        "GIT_CONFIG_GLOBAL": str(empty),
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_AUTHOR_NAME": "ftprep tests",
-        "GIT_AUTHOR_EMAIL": "tests@ftprep.invalid",
-        "GIT_COMMITTER_NAME": "ftprep tests",
-        "GIT_COMMITTER_EMAIL": "tests@ftprep.invalid",
-        "PRE_COMMIT_HOME": str(home),
-        "NO_COLOR": "1",
-    }
-
-
-def _run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """Run with stderr merged into stdout: git shows a hook's output on stderr."""
-    return subprocess.run(
-        args, check=False, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True, timeout=900, input="",
-    )
-
-
-def _ok(args: list[str], cwd: Path, env: dict[str, str]) -> str:
-    result = _run(args, cwd, env)
-    assert result.returncode == 0, f"{args}: {result.stdout}"
-    return result.stdout
-
-
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """Shared by every test here, so pre-commit builds the hook's virtualenv only once."""
-    return _git_env(tmp_path_factory.mktemp("pre-commit-home"))
+    return git_env(tmp_path_factory.mktemp("pre-commit-home"))
 
 
 @pytest.fixture(scope="module")
 def hook_repo(tmp_path_factory: pytest.TempPathFactory, env: dict[str, str]) -> tuple[Path, str]:
     """This project's working tree, tracked and untracked-but-not-ignored files, as one commit."""
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
-    )
-    if listed.returncode != 0:
-        pytest.skip("the project is not a git checkout")
     repo = tmp_path_factory.mktemp("ftprep-hook-repo")
-    for name in filter(None, listed.stdout.split("\0")):
-        source = ROOT / name
-        if source.is_file():  # tracked files deleted in the working tree are skipped
-            (repo / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, repo / name)
-    _ok(["git", "init", "-q"], repo, env)
-    _ok(["git", "add", "-A"], repo, env)
-    _ok(["git", "commit", "-q", "--no-verify", "-m", "snapshot for the hook test"], repo, env)
-    return repo, _ok(["git", "rev-parse", "HEAD"], repo, env).strip()
+    rev = snapshot_checkout(repo, env)
+    if rev is None:
+        pytest.skip("the project is not a git checkout")
+    return repo, rev
 
 
 PER_FILE = "    -   id: ftprep-lint\n        args: [--model, gpt-4.1-mini]\n"
@@ -100,8 +58,8 @@ def make_dataset_repo(
     source, rev = hook_repo
     config = f"repos:\n-   repo: {source}\n    rev: {rev}\n    hooks:\n{hook}"
     (path / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
-    _ok(["git", "init", "-q"], path, env)
-    _ok(["pre-commit", "install"], path, env)
+    ok(["git", "init", "-q"], path, env)
+    ok(["pre-commit", "install"], path, env)
     return path
 
 
@@ -111,12 +69,12 @@ def dataset_repo(tmp_path: Path, hook_repo: tuple[Path, str], env: dict[str, str
 
 
 def commit(repo: Path, env: dict[str, str], *names: str) -> subprocess.CompletedProcess[str]:
-    _ok(["git", "add", ".pre-commit-config.yaml", *names], repo, env)
-    return _run(["git", "commit", "-m", "add data"], repo, env)
+    ok(["git", "add", ".pre-commit-config.yaml", *names], repo, env)
+    return run(["git", "commit", "-m", "add data"], repo, env)
 
 
 def commits(repo: Path, env: dict[str, str]) -> int:
-    result = _run(["git", "rev-list", "--count", "HEAD"], repo, env)
+    result = run(["git", "rev-list", "--count", "HEAD"], repo, env)
     return int(result.stdout) if result.returncode == 0 else 0
 
 
