@@ -51,7 +51,7 @@ def test_each_format_is_found_by_its_magic_bytes_whatever_the_name(tmp_path: Pat
         assert opened.head == DATA[: _open.HEAD_BYTES]
         assert opened.stream.read() == DATA  # the peeked head is not lost
         assert opened.error is None
-        assert opened.compressed_bytes == path.stat().st_size
+        assert opened.bytes_read == path.stat().st_size
 
 
 def test_a_plain_file_named_gz_is_read_as_it_is(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from ftprep.lint.summary import Summary
 from ftprep.model.diagnostics import Diagnostic, Finding, Location, Severity
 from ftprep.model.lines import Line, place
 from ftprep.model.pointer import column_of
+from ftprep.model.progress import NO_PROGRESS, Progress
 from ftprep.model.record import PLAIN_ROLES, Record, RecordFormat
 from ftprep.model.sources import FileStats, RawLine, Source
 from ftprep.packs.scan import ContentScanner, Slot
@@ -38,6 +39,16 @@ INTERNAL_ERROR = "FT000"
 # Lints one big file in several processes (`ftprep.lint.parallel.run_sharded`); given by the
 # caller so the engine never imports the code that drives it.
 Sharder = Callable[["Engine", Source, FileStats, list[int]], Iterator[Diagnostic]]
+
+
+def _size(opened: Input) -> int | None:
+    """The bytes `Input.bytes_read` reaches at the end (the file's size on disk), when known."""
+    if not opened.regular:
+        return None
+    try:
+        return os.path.getsize(opened.path)
+    except OSError:
+        return None
 
 
 class RecordChecker:
@@ -90,6 +101,8 @@ class Engine:
         self.shape_gate = shape_gate
         self.records_seen = 0
         self.settings_dump: dict[str, object] = {}  # how to rebuild this engine in a worker
+        # Told once per batch how far reading is (a bar on a terminal; the CLI decides).
+        self.progress: Progress = NO_PROGRESS
         self._line_rules = [r for r in rules if r.rule.spec.scope is Scope.LINE]
         self._line_rules_plain = [
             r for r in self._line_rules if not (shape_gate and r.rule.spec.only_if_not_plain)
@@ -148,7 +161,10 @@ class Engine:
             if source.skip_reason is None and source.document is None:
                 yield from self._read(source, stats)
             yield from self._end_file(stats)
+        if self._dataset:  # after a 100% bar, say why the run is not over yet
+            self.progress.status("checking duplicates and the other dataset rules")
         yield from self._finish()
+        self.progress.finish()
 
     def set_group(self, validation: bool) -> None:
         """Whether the records read next are validation records (`--validation`)."""
@@ -158,6 +174,7 @@ class Engine:
         """Open the source once and read it as what its first bytes say it is."""
         with open_input(source.path) as opened:
             stats.compression = opened.compression
+            self.progress.start(f"linting {source.path}", _size(opened))
             other = binary_kind(opened.head) or text_kind(opened.head)
             if other is not None:  # a workbook, a Parquet file, a chat export: `FT013` says so
                 stats.document = other
@@ -165,7 +182,9 @@ class Engine:
             document = document_kind(opened.head)
             if document is not None:
                 stats.document = document
-                yield from self.scan_units(read_values(source, opened, stats), stats)
+                yield from self.scan_units(
+                    read_values(source, opened, stats), stats, lambda: opened.bytes_read
+                )
                 return
             bounds = self._shards(opened)
             if len(bounds) > 2:
@@ -173,7 +192,9 @@ class Engine:
                 opened.close()  # a regular file: each shard reads its own range
                 yield from self.sharder(self, source, stats, bounds)
             else:
-                yield from self.scan_units(read_lines(source, stats, opened=opened), stats)
+                yield from self.scan_units(
+                    read_lines(source, stats, opened=opened), stats, lambda: opened.bytes_read
+                )
 
     def _shards(self, opened: Input) -> list[int]:
         """Byte bounds to split a big file across processes; [0, size] (or []) means one.
@@ -196,13 +217,18 @@ class Engine:
         """Lines [start, end) of one file (a shard worker's range, or the whole file)."""
         yield from self.scan_units(read_lines(source, stats, start, end), stats)
 
-    def scan_units(self, units: Iterable[RawLine], stats: FileStats) -> Iterator[Diagnostic]:
+    def scan_units(
+        self, units: Iterable[RawLine], stats: FileStats, position: Callable[[], int] | None = None
+    ) -> Iterator[Diagnostic]:
         """Lines (or a document's values): line and record rules, token counts, observation.
 
         Yields each batch's diagnostics sorted; `observe_record` decides what happens to every
         record afterwards (dataset rules here, facts for the parent in a shard worker).
+        `position` gives the bytes read from the input so far, for `progress` after each batch
+        (without it, the offset of the batch's last record: a range of a plain file).
         """
         pending = _Pending([], [])
+        first = self.records_seen
         for raw in units:
             record = self._read_line(Line(raw), stats, self.records_seen, pending.diagnostics)
             if record is not None:
@@ -210,8 +236,12 @@ class Engine:
                 pending.records.append(record)
                 if len(pending.records) >= BATCH_RECORDS:
                     yield from self._flush(pending)
+                    last = pending.records[-1].location.offset
+                    self.progress.update(position() if position else last, self.records_seen - first)
                     pending = _Pending([], [])
         yield from self._flush(pending)
+        if position is not None:
+            self.progress.update(position(), self.records_seen - first)
 
     def _read_line(
         self, line: Line, stats: FileStats, index: int, out: list[Diagnostic]

@@ -161,11 +161,15 @@ def run_sharded(engine: Engine, source: Source, stats: FileStats, bounds: list[i
         _Worker(ShardJob(settings, source.path, start, end, engine.shape_gate, source.validation))
         for start, end in zip(bounds[1:-1], bounds[2:], strict=True)
     ]
+    # Progress is the parent's: how far the merge has got, in bytes of the file (each shard's
+    # records carry absolute offsets) and records; the first shard reports as it is read here.
+    progress, base = engine.progress, engine.records_seen
     try:
         first = FileStats(source.path)
         yield from engine.scan(source, first, bounds[0], bounds[1])
         _absorb(stats, first, 0)
-        for worker in workers:
+        progress.update(bounds[1], engine.records_seen - base)
+        for worker, end in zip(workers, bounds[2:], strict=True):
             lines, records = stats.lines, engine.records_seen
             for message in worker.messages():
                 kind = message[0]
@@ -175,10 +179,14 @@ def run_sharded(engine: Engine, source: Source, stats: FileStats, bounds: list[i
                     part: FileStats = message[1]
                     _absorb(stats, part, lines)
                     engine.records_seen += part.records
+                    progress.update(end, engine.records_seen - base)
                     continue
                 yield from _merge_batch(
                     engine, source.path, message[1], message[2], message[3], lines, records
                 )
+                if message[2]:  # the batch's last record: its offset and index in the shard
+                    _line, offset, index, *_rest = message[2][-1]
+                    progress.update(offset, records - base + index + 1)
     finally:
         for worker in workers:
             worker.stop()

@@ -20,6 +20,7 @@ from ftprep.lint.parallel import run_sharded
 from ftprep.lint.report import Report, Suppressed
 from ftprep.lint.setup import build_engine
 from ftprep.model.diagnostics import Diagnostic
+from ftprep.model.progress import NO_PROGRESS, Progress
 from ftprep.model.sources import Source
 from ftprep.providers.estimate import estimate
 from ftprep.registry import rules_with
@@ -59,5 +60,11 @@ class LintJob:
                       suppressed, rules_with(self.settings.extend_rules))
 
 
-def lint_job(settings: Settings, sources: list[Source], epochs_from: str = "--epochs") -> LintJob:
-    return LintJob(settings, build_engine(settings, sharder=run_sharded), sources, epochs_from)
+def lint_job(
+    settings: Settings, sources: list[Source], epochs_from: str = "--epochs",
+    progress: Progress = NO_PROGRESS,
+) -> LintJob:
+    """The run these settings describe; `progress` hears how far reading is (the CLI's bar)."""
+    engine = build_engine(settings, sharder=run_sharded)
+    engine.progress = progress
+    return LintJob(settings, engine, sources, epochs_from)

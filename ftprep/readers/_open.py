@@ -203,8 +203,9 @@ class Input:
         return _Feed(zstd.ZstdFile(base, mode="rb"), (*_DAMAGE, zstd.ZstdError))
 
     @property
-    def compressed_bytes(self) -> int:
-        """Bytes read from the file itself so far (the compressed size, once read to the end)."""
+    def bytes_read(self) -> int:
+        """Bytes read from the file itself so far: the compressed size, once a compressed file
+        is read to its end. Cheap (a counter), so progress can sample it every batch."""
         return self._base.delivered
 
     @property

@@ -230,7 +230,7 @@ def read_values(source: Source, opened: Input, stats: FileStats) -> Iterator[Raw
 def _note_input(stats: FileStats, opened: Input, line: int) -> None:
     """What the input adds to `stats`: its size on disk when compressed, and where it broke."""
     if opened.compression:
-        stats.compressed_bytes = opened.compressed_bytes
+        stats.compressed_bytes = opened.bytes_read
     error = opened.error
     if error:
         stats.read_error = error
