@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from types import ModuleType
+from typing import TypeVar
 
 from ftprep.convert.conversations import (
     DEFAULT_GAP,
@@ -25,6 +26,7 @@ from ftprep.convert.conversations import (
 from ftprep.convert.layouts import ConvertOptions, RecordConverter
 from ftprep.convert.model import Converted
 from ftprep.model.errors import FtprepError
+from ftprep.model.progress import NO_PROGRESS, Progress
 from ftprep.model.sources import Conversation, Origin, Rejected, Skipped
 from ftprep.readers._open import is_stream
 from ftprep.readers.chatlogs import NAMES as LOG_NAMES
@@ -114,10 +116,35 @@ def _no_assistant_error(reader: ModuleType, path: str, names: frozenset[str], se
     )
 
 
+PROGRESS_EVERY = 1024  # outcomes between progress reports
+T = TypeVar("T")
+
+
+def _reporting(
+    outcomes: Iterator[T], path: str, progress: Progress, stats: ReadStats | None = None,
+) -> Iterator[T]:
+    """`outcomes` as they come, telling `progress` how far reading `path` is every so often: by
+    bytes for a file streamed as text (`ReadStats.opened`), else by count alone."""
+    size = None
+    if stats is None:  # a chat export: its reader parses as it likes, counted in conversations
+        progress.start(f"converting {path}", None)
+    count = 0
+    for outcome in outcomes:
+        if count == 0 and stats is not None:  # the reader has opened the input by now
+            if stats.opened is not None and stats.opened.regular:
+                size = os.path.getsize(path)
+            progress.start(f"converting {path}", size)
+        count += 1
+        if count % PROGRESS_EVERY == 0:
+            progress.update(stats.opened.bytes_read if stats and stats.opened else 0, count)
+        yield outcome
+    progress.update(stats.opened.bytes_read if stats and stats.opened else 0, count)
+
+
 def convert_sources(
-    request: ConvertRequest, notes: list[InputNote]
+    request: ConvertRequest, notes: list[InputNote], progress: Progress = NO_PROGRESS,
 ) -> Iterator[Converted | Rejected | Skipped]:
-    """Every outcome of every input, in input order."""
+    """Every outcome of every input, in input order; `progress` hears how far reading is."""
     for path in expand(request.paths, request.layout):
         reader = _log_reader(path, request.layout)
         if reader is not None:
@@ -129,7 +156,7 @@ def convert_sources(
             options = LogOptions(assistant, gap, request.system, measure_span=reader.NAME not in READER_GAPS)
             seen: Counter[str] = Counter()
             names: set[str] = set()  # speakers and their aliases, which --assistant may name
-            for item in reader.read(path, request.log):
+            for item in _reporting(reader.read(path, request.log), path, progress):
                 if isinstance(item, Conversation):
                     seen.update(turn.speaker for turn in item.turns)
                     names.update(alias for turn in item.turns for alias in turn.aliases)
@@ -145,7 +172,8 @@ def convert_sources(
         note = InputNote(path, "")
         notes.append(note)
         converter = RecordConverter(request.record, name=request.layout)
-        yield from converter(read_records(path, request.tabular, stats))
+        yield from _reporting(converter(read_records(path, request.tabular, stats)), path, progress,
+                              stats)
         described = [stats.kind]
         if stats.encoding:
             described.append(stats.encoding)

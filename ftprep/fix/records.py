@@ -24,6 +24,7 @@ from ftprep.fix.repairs import Change, Repair, repair_record
 from ftprep.fix.summary import FixSummary
 from ftprep.model.diagnostics import Location
 from ftprep.model.errors import FtprepError
+from ftprep.model.progress import NO_PROGRESS, Progress
 from ftprep.model.record import RecordFormat, detect_format
 from ftprep.model.sources import FileStats, Source
 from ftprep.model.views import View, view_text
@@ -65,12 +66,21 @@ class Pass:
     origin: tuple[str, array[int]] | None = None  # the input, and its line per line read here
     redactor: Redactor | None = None  # --redact
     stats: FileStats = field(default_factory=lambda: FileStats(""))
+    progress: Progress = NO_PROGRESS
+
+
+PROGRESS_EVERY = 4096  # lines between progress reports, as the lint engine's batches
 
 
 def run_pass(run: Pass) -> None:
     facts = run.facts
     run.stats = FileStats(facts.path)
+    expected = facts.stats
+    # Bytes of the decompressed text, whose size the lint pass measured.
+    run.progress.start(f"fixing {facts.path}", expected.bytes if expected is not None else None)
     for raw in read_lines(Source(facts.path), run.stats):
+        if raw.line % PROGRESS_EVERY == 0:
+            run.progress.update(raw.offset, run.summary.records)
         data = raw.data
         if raw.crlf:
             run.summary.changes["FT003"] += 1
@@ -82,7 +92,7 @@ def run_pass(run: Pass) -> None:
             continue
         run.summary.records += 1
         _line(run, raw.line, raw.offset, data)
-    expected = facts.stats
+    run.progress.update(run.stats.bytes, run.summary.records)
     if expected is not None and (run.stats.lines, run.stats.bytes) != (expected.lines, expected.bytes):
         raise FtprepError(f"{facts.path}: the file changed while fix was reading it; nothing was written")
 

@@ -41,6 +41,7 @@ from ftprep.fix.summary import FixSummary
 from ftprep.lint.run import lint_job
 from ftprep.lint.selection import active_rules
 from ftprep.model.errors import FtprepError
+from ftprep.model.progress import NO_PROGRESS, Progress
 from ftprep.model.sources import Source
 from ftprep.model.views import View
 from ftprep.readers._encoding import binary_kind
@@ -82,21 +83,22 @@ def check_input(path: str, in_place: bool = False) -> None:
 
 
 def fix_file(
-    settings: Settings, path: str, output: str, rejects: Path | None, options: FixOptions
+    settings: Settings, path: str, output: str, rejects: Path | None, options: FixOptions,
+    progress: Progress = NO_PROGRESS,
 ) -> FixSummary:
     """Fix `path` into `output` (a file, written atomically, or - for stdout) and `rejects`.
 
     Nothing is written when no record survives: the summary says why, and an existing output
-    is left as it was.
+    is left as it was. `progress` hears about both passes (and a second round's).
     """
     check_input(path)
     summary = FixSummary(path, output if output != STDIN else "<stdout>",
                          str(rejects) if rejects is not None else None)
-    facts, rechecker, repairs, redactor = _lint(settings, path, options)
+    facts, rechecker, repairs, redactor = _lint(settings, path, options, progress)
     summary.unsafe_available, summary.notes = facts.unsafe_available, facts.notes
     summary.redact_available = facts.redact_available
     run = Pass(facts, rechecker, repairs, options, summary, sys.stdout.buffer, None,
-               redactor=redactor)
+               redactor=redactor, progress=progress)
     near = _near_view(settings, facts)
     with _maybe_atomic(rejects) as rejects_stream, _output(output, summary) as out:
         run.out, run.rejects = out, rejects_stream
@@ -118,7 +120,8 @@ def fix_file(
 
 
 def fix_in_place(
-    settings: Settings, path: str, redact: tuple[str, ...] | None = None
+    settings: Settings, path: str, redact: tuple[str, ...] | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> FixSummary:
     """Apply the safe repairs to `path` itself; rewritten (atomically) only if anything changed.
 
@@ -130,12 +133,12 @@ def fix_in_place(
     options = FixOptions(in_place=True, keep_duplicates=frozenset({"exact", "near"}),
                          over_limit="keep", redact=redact)
     summary = FixSummary(path, path, in_place=True)
-    facts, rechecker, repairs, redactor = _lint(settings, path, options)
+    facts, rechecker, repairs, redactor = _lint(settings, path, options, progress)
     summary.notes = facts.notes
     try:
         with atomic_bytes(Path(path)) as stream:
             run_pass(Pass(facts, rechecker, repairs, options, summary, stream, None,
-                          redactor=redactor))
+                          redactor=redactor, progress=progress))
             if not summary.changed:
                 raise _Abandon  # the file stays as it was, byte for byte, mtime included
     except _Abandon:
@@ -171,12 +174,12 @@ def _output(output: str, summary: FixSummary) -> Iterator[IO[bytes]]:
 
 
 def _lint(
-    settings: Settings, path: str, options: FixOptions
+    settings: Settings, path: str, options: FixOptions, progress: Progress = NO_PROGRESS
 ) -> tuple[LintFacts, Rechecker, list[Repair], Redactor | None]:
     rules = active_rules(settings)
     enabled = {active.code for active in rules}
     repairs = choose(enabled, unsafe=options.unsafe)
-    job = lint_job(settings, [Source(path)])
+    job = lint_job(settings, [Source(path)], progress=progress)
     redacting = redaction_rules(rules, options.redact or (), path, job.engine.ignores)
     redactor = Redactor(redacting) if options.redact is not None else None
     facts = collect(
@@ -223,12 +226,13 @@ def _second_round(settings: Settings, first: str, run: Pass, out: IO[bytes]) -> 
     narrowed = with_overrides(settings, select=codes, extend_select=(), ignore=(),
                               per_file_ignores={})
     # the first round redacted what there was; its rules are not selected here
-    facts, rechecker, repairs, _none = _lint(narrowed, first, replace(run.options, redact=None))
+    facts, rechecker, repairs, _none = _lint(narrowed, first, replace(run.options, redact=None),
+                                             run.progress)
     second = FixSummary(first, run.summary.output)
     assert run.written_lines is not None
     origin = (run.facts.path, run.written_lines)
     run_pass(Pass(facts, rechecker, repairs, run.options, second, out, run.rejects,
-                  origin=origin))
+                  origin=origin, progress=run.progress))
     summary = run.summary
     summary.written = second.written
     summary.rejected.update(second.rejected)

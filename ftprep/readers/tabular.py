@@ -75,6 +75,9 @@ class ReadStats:
     columns: list[str] = field(default_factory=list)
     blank: int = 0
     notes: list[str] = field(default_factory=list)
+    # The input a text kind is streamed from, while it is: `Input.bytes_read` says how far
+    # reading is, for a progress bar. None for XLSX and Parquet, which are read by path.
+    opened: Input | None = None
 
     def add_blank(self) -> None:
         self.blank += 1
@@ -141,6 +144,7 @@ def read_records(
         if not prefix.strip(b"\xef\xbb\xbf \t\r\n"):
             stats.notes.append("file is empty")
         else:
+            stats.opened = source
             yield from _read_text(path, kind, source, prefix, options, stats)
         if source.error:  # the data ended early: what was before the break is converted
             stats.notes.append(f"{source.error}; everything after the break is missing")

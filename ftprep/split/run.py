@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ftprep.model.errors import FtprepError
+from ftprep.model.progress import NO_PROGRESS, Progress
 from ftprep.model.views import View
 from ftprep.readers._open import require_rereadable, strip_compression_suffix
 from ftprep.readers.jsonl import other_format
@@ -116,8 +117,9 @@ def _labels(request: SplitRequest, found: Scan) -> tuple[str | None, str | None]
     return FINAL_ANSWER, None
 
 
-def split_file(request: SplitRequest) -> SplitResult:
-    """Split `request.path` into its two outputs; see the package docstring."""
+def split_file(request: SplitRequest, progress: Progress = NO_PROGRESS) -> SplitResult:
+    """Split `request.path` into its two outputs; see the package docstring. `progress` hears
+    how far the read is, then what is being done (grouping, writing)."""
     check_paths(request)
     source = request.label_field if request.label_field is not None else FINAL_ANSWER
     options = ScanOptions(
@@ -126,7 +128,8 @@ def split_file(request: SplitRequest) -> SplitResult:
         label_required=_explicit(request),
         near=request.near,
     )
-    found = scan(request.path, options)
+    found = scan(request.path, options, progress)
+    progress.status("grouping duplicates and planning the split")
     if not found.examples:
         if not found.lines:
             raise FtprepError(f"{request.path}: the file is empty; nothing to split")
@@ -137,7 +140,9 @@ def split_file(request: SplitRequest) -> SplitResult:
     labels = found.labels if label_source is not None else None
     names = found.table.names() if label_source is not None else None
     plan = plan_split(groups.cluster_of, groups.keys, request.fraction, request.seed, labels, names)
+    progress.status(f"writing {request.train} and {request.validation}")
     write_sides(found, plan.validation, request.train, request.validation)
+    progress.finish()
     variants = found.table.variants() if label_source is not None else []
     variants += [1] * (len(plan.classes) - len(variants))  # the no-label stratum
     return SplitResult(found, groups, plan, label_source, label_note, variants)

@@ -8,6 +8,7 @@ not objects are not examples: they are counted with their line numbers and writt
 
 from __future__ import annotations
 
+import os
 import zlib
 from array import array
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ import orjson
 
 from ftprep.checks.dataset._fingerprint import label_of
 from ftprep.model.errors import FtprepError
+from ftprep.model.progress import NO_PROGRESS, Progress
 from ftprep.model.record import PREFERENCE_KEYS
 from ftprep.model.sources import FileStats, Source
 from ftprep.model.views import View, view_text
@@ -142,8 +144,12 @@ class _Collector:
         self.texts, self.chars = [], 0
 
 
-def scan(path: str, options: ScanOptions) -> Scan:
-    """Read `path` (a JSON Lines file, compressed or not) once; see the module docstring."""
+PROGRESS_EVERY = 4096  # lines between progress reports
+
+
+def scan(path: str, options: ScanOptions, progress: Progress = NO_PROGRESS) -> Scan:
+    """Read `path` (a JSON Lines file, compressed or not) once; see the module docstring.
+    `progress` hears how many of the file's bytes are read, every few thousand lines."""
     collector = _Collector(options)
     skipped = {BLANK: Skipped(), INVALID: Skipped(), NOT_OBJECT: Skipped()}
     skipped_lines: set[int] = set()
@@ -156,7 +162,10 @@ def scan(path: str, options: ScanOptions) -> Scan:
                 f"{path}: the file is {kind}, not JSON Lines",
                 "split reads one example per line; turn it into JSON Lines with `ftprep convert`",
             )
+        progress.start(f"reading {path}", os.path.getsize(path) if opened.regular else None)
         for raw in read_lines(Source(path), stats, opened=opened):
+            if raw.line % PROGRESS_EVERY == 0:
+                progress.update(opened.bytes_read, len(collector.line_numbers))
             checksum = zlib.crc32(raw.data, checksum)
             data = raw.data.removeprefix(BOM)
             reason = None
@@ -174,6 +183,7 @@ def scan(path: str, options: ScanOptions) -> Scan:
                 skipped[reason].add(raw.line)
                 skipped_lines.add(raw.line)
         compression = opened.compression
+        progress.update(opened.bytes_read, len(collector.line_numbers))
     if stats.read_error:
         raise FtprepError(
             f"{path}: {stats.read_error} (at line {stats.read_error_line:,}); nothing was written",

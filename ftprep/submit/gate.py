@@ -16,6 +16,7 @@ from ftprep.lint.report import Report
 from ftprep.lint.run import lint_job
 from ftprep.model.diagnostics import Diagnostic, Severity
 from ftprep.model.errors import FtprepError
+from ftprep.model.progress import NO_PROGRESS, Progress
 from ftprep.model.sources import Source
 from ftprep.providers.lifecycle import deadlines, passed, today
 from ftprep.providers.profile import ModelProfile, ProviderProfile
@@ -91,13 +92,13 @@ class GateResult:
 
 def lint_gate(
     settings: Settings, sources: list[Source], force: bool, rerun: str,
-    notes: Callable[[str], None] = lambda _note: None,
+    notes: Callable[[str], None] = lambda _note: None, progress: Progress = NO_PROGRESS,
 ) -> GateResult:
     """Lint the files as the provider reads them; refuse on errors unless `force`.
 
     `rerun` is the `ftprep lint ...` command that shows every finding.
     """
-    job = lint_job(settings, sources, "--epochs")
+    job = lint_job(settings, sources, "--epochs", progress)
     for note in job.engine.context.notes:
         notes(note)
     errors: list[Diagnostic] = []

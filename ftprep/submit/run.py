@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ftprep.model.errors import EXIT_INTERRUPTED, FtprepError
+from ftprep.model.progress import NO_PROGRESS, Progress
 from ftprep.submit.adapters.base import Adapter, JobState, Session
 from ftprep.submit.manifest import Manifest, now
 from ftprep.submit.retry import Backoff, RequestFailed, Retrier
@@ -42,8 +43,9 @@ def poll_interval() -> float:
 
 
 def submit(adapter: Adapter, session: Session, manifest: Manifest, wait: bool, notify: Notify,
-           sleep: Callable[[float], None] = time.sleep) -> Result:
-    """Upload every file, create one job, and with `wait` follow it to a terminal status."""
+           sleep: Callable[[float], None] = time.sleep, progress: Progress = NO_PROGRESS) -> Result:
+    """Upload every file, create one job, and with `wait` follow it to a terminal status
+    (`progress` hears its status at every poll: a spinner on a terminal)."""
     plan = adapter.plan
     keys = plan.profile.submit.api_key_env if plan.profile.submit else ()
     auth = f"the provider refused the credentials: check ${' or $'.join(keys)}" if keys else None
@@ -68,7 +70,7 @@ def submit(adapter: Adapter, session: Session, manifest: Manifest, wait: bool, n
     manifest.write()
     notify(f"created job {job.id} ({job.status})")
     if wait and not adapter.terminal.ended(job.status):
-        job = follow(adapter, session, job, retrier, manifest, notify, sleep)
+        job = follow(adapter, session, job, retrier, manifest, notify, sleep, progress)
     ended = adapter.terminal.ended(job.status)
     succeeded = job.status in adapter.terminal.success
     if ended:
@@ -79,11 +81,13 @@ def submit(adapter: Adapter, session: Session, manifest: Manifest, wait: bool, n
 
 
 def follow(adapter: Adapter, session: Session, job: JobState, retrier: Retrier,
-           manifest: Manifest, notify: Notify, sleep: Callable[[float], None]) -> JobState:
+           manifest: Manifest, notify: Notify, sleep: Callable[[float], None],
+           progress: Progress = NO_PROGRESS) -> JobState:
     """Poll status and events until the job ends; Ctrl-C stops waiting, not the job."""
     seen: set[str] = set()
     last = job.status
     poll = poll_interval()
+    progress.status(f"waiting for job {job.id}: {job.status}")
     try:
         while True:
             state = retrier.call("reading the job's status", lambda: session.status(job.id))
@@ -95,7 +99,10 @@ def follow(adapter: Adapter, session: Session, job: JobState, retrier: Retrier,
                 notify(f"job {state.id}: {state.status}")
                 last = state.status
             manifest.job = state
+            polled = time.strftime("%H:%M:%S")
+            progress.status(f"waiting for job {state.id}: {state.status} (checked {polled})")
             if adapter.terminal.ended(state.status):
+                progress.finish()
                 return state
             sleep(poll)
     except KeyboardInterrupt:
