@@ -106,5 +106,8 @@ def _versions(paths: tuple[str, ...], git_rev: str | None) -> tuple[list[Version
             new.append(Version(path, path=path))
         else:
             new_blob = blob_of(root, new_commit, new_rev, path)
+            if not old_blob.exists() and not new_blob.exists():
+                raise FtprepError(f"{path}: in neither {old_rev} nor {new_rev}",
+                                  "paths are relative to the folder ftprep runs in")
             new.append(Version(new_blob.shown, blob=new_blob))
     return old, new
