@@ -57,3 +57,11 @@ def model_options(func: F) -> F:
                              "image formula and deadlines (FT501).")(func)
     func = click.option("--provider", default=None, help="Provider profile (default: openai).")(func)
     return func
+
+
+def quiet_option(func: F) -> F:
+    """--quiet / -q: no progress bar and no notes on stderr; errors and summaries asked for stay."""
+    return click.option(
+        "--quiet", "-q", is_flag=True,
+        help="No progress bar on stderr (shown only on a terminal) and no notes; errors still print.",
+    )(func)

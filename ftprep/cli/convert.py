@@ -15,6 +15,8 @@ from typing import IO
 import click
 import orjson
 
+from ftprep.cli._options import quiet_option
+from ftprep.cli._progress import progress_for
 from ftprep.config import Settings
 from ftprep.convert.conversations import parse_gap
 from ftprep.convert.layouts import ConvertOptions, layout_names, parse_mapping
@@ -75,12 +77,14 @@ def _gap(_ctx: click.Context, _param: click.Parameter, value: str | None) -> obj
 @click.option("--fail-on-reject", is_flag=True, help="Exit 1 when any source record was rejected.")
 @click.option("--summary-format", type=click.Choice(["text", "json"]), default="text",
               help="Format of the summary printed on stderr.")
+@quiet_option
 def convert(
     sources: tuple[str, ...], output: str, rejects: Path | None, layout: str | None,
     mapping: tuple[str, ...], system: str | None, system_column: str | None, template: str | None,
     no_clean: bool, kind: str | None, delimiter: str | None, encoding: str | None,
     no_header: bool, sheet: str | None, assistant: tuple[str, ...], gap: object,
     model: str | None, date_order: str, media: str, fail_on_reject: bool, summary_format: str,
+    quiet: bool,
 ) -> int:
     """Turn CSV/TSV, XLSX, Parquet, JSON/JSONL and chat-log exports into chat JSONL.
 
@@ -107,21 +111,20 @@ def convert(
     notes: list[InputNote] = []
     out_name = output if output != "-" else "<stdout>"
     existed = output != "-" and Path(output).exists()
-    with _maybe_atomic(rejects) as rejects_stream:
+    with _maybe_atomic(rejects) as rejects_stream, progress_for(quiet) as progress:
+        outcomes = convert_sources(request, notes, progress)
         if output == "-":
-            write_outcomes(convert_sources(request, notes), sys.stdout.buffer, rejects_stream, summary,
-                           out_name, limit)
+            write_outcomes(outcomes, sys.stdout.buffer, rejects_stream, summary, out_name, limit)
             sys.stdout.flush()
         else:
             try:
                 with atomic_bytes(Path(output)) as stream:
-                    write_outcomes(convert_sources(request, notes), stream, rejects_stream, summary,
-                                   out_name, limit)
+                    write_outcomes(outcomes, stream, rejects_stream, summary, out_name, limit)
                     if not summary.examples:
                         raise _NothingWritten  # abandons the temporary file: no empty output
             except _NothingWritten:
                 pass
-    for note in model_notes:
+    for note in model_notes if not quiet else ():
         click.echo(f"ftprep: note: {note}", err=True)
     _render_summary(summary, notes, out_name, rejects, summary_format)
     if not summary.examples:

@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 import orjson
 
-from ftprep.cli._options import config_options, model_options, selection_options
+from ftprep.cli._options import config_options, model_options, quiet_option, selection_options
+from ftprep.cli._progress import progress_for
 from ftprep.config import load_settings, with_overrides
 from ftprep.fix.run import FixOptions, fix_file, fix_in_place
 from ftprep.fix.summary import FixSummary
@@ -47,6 +48,7 @@ DUPLICATE_CHOICES = {"exact": {"exact"}, "near": {"near"}, "all": {"exact", "nea
 @model_options
 @selection_options
 @config_options
+@quiet_option
 def fix(
     paths: tuple[str, ...], output: str | None, rejects: Path | None, in_place: bool,
     unsafe_fixes: bool, keep_duplicates: str | None, over_limit: str, redact: bool,
@@ -54,7 +56,7 @@ def fix(
     summary_format: str, provider: str | None, model: str | None, max_tokens: int | None,
     epochs: int | None, tokenizer: str | None, jobs: int | None, select: tuple[str, ...] | None,
     extend_select: tuple[str, ...] | None, ignore: tuple[str, ...] | None, fail_on: str | None,
-    config: Path | None, isolated: bool,
+    config: Path | None, isolated: bool, quiet: bool,
 ) -> int:
     """Write a cleaned copy of a JSONL training file: ftprep fix IN -o OUT [--rejects R].
 
@@ -103,10 +105,11 @@ def fix(
     if in_place:
         _refuse_with_in_place(output, rejects, unsafe_fixes, keep_duplicates, over_limit)
         changed = False
-        for path in paths:
-            summary = fix_in_place(settings, path, redacting)
-            _render(summary, summary_format)
-            changed |= summary.changed
+        with progress_for(quiet) as progress:
+            for path in paths:
+                summary = fix_in_place(settings, path, redacting, progress)
+                _render(summary, summary_format)
+                changed |= summary.changed
         return EXIT_PROBLEMS if changed else EXIT_CLEAN
     if len(paths) > 1:
         raise FtprepError(f"fix takes one input file, not {len(paths)}",
@@ -120,7 +123,8 @@ def fix(
         keep_duplicates=frozenset(DUPLICATE_CHOICES.get(keep_duplicates or "", ())),
         redact=redacting,
     )
-    summary = fix_file(settings, path, output, rejects, options)
+    with progress_for(quiet) as progress:
+        summary = fix_file(settings, path, output, rejects, options, progress)
     _render(summary, summary_format)
     if not summary.written:
         kept = "nothing was written to stdout" if output == "-" else f"{output} was not written"

@@ -9,7 +9,8 @@ from typing import IO
 
 import click
 
-from ftprep.cli._options import config_options, model_options, selection_options
+from ftprep.cli._options import config_options, model_options, quiet_option, selection_options
+from ftprep.cli._progress import progress_for
 from ftprep.config import Settings, load_settings, with_overrides
 from ftprep.lint.baseline import Baseline, Recorder
 from ftprep.lint.run import LintJob, lint_job
@@ -50,13 +51,14 @@ def use_color(choice: bool | None) -> bool:
               type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Record every problem found in FILE, for --baseline, and exit 0 "
                    "(no report is printed; a configured baseline is not applied).")
+@quiet_option
 def lint(
     paths: tuple[str, ...], provider: str | None, model: str | None, max_tokens: int | None,
     epochs: int | None, tokenizer: str | None, jobs: int | None, select: tuple[str, ...] | None,
     extend_select: tuple[str, ...] | None, ignore: tuple[str, ...] | None, fail_on: str | None,
     config: Path | None, isolated: bool, output_format: str, output: Path | None,
     color: bool | None, validation: tuple[str, ...], baseline: Path | None,
-    write_baseline: Path | None,
+    write_baseline: Path | None, quiet: bool,
 ) -> int:
     """Check JSONL training files (files, directories, globs, or - for stdin).
 
@@ -93,17 +95,18 @@ def lint(
     sources = training_and_validation(list(paths), list(validation))
     epochs_set = settings.origin("epochs") or settings.source
     epochs_from = "--epochs" if epochs is not None else f"epochs in {epochs_set}"
-    job = lint_job(settings, sources, epochs_from)
-    for note in job.engine.context.notes:
-        click.echo(f"ftprep: note: {note}", err=True)
-    if write_baseline is not None:
-        return _write_baseline(job, write_baseline)
-    if known is not None:
-        job.baseline, job.baseline_name = known
-    if output is None:
-        return _render(job, output_format, sys.stdout, use_color(color))
-    with atomic_text(output) as stream:
-        return _render(job, output_format, stream, False)
+    with progress_for(quiet) as progress:
+        job = lint_job(settings, sources, epochs_from, progress)
+        for note in job.engine.context.notes if not quiet else ():
+            click.echo(f"ftprep: note: {note}", err=True)
+        if write_baseline is not None:
+            return _write_baseline(job, write_baseline)
+        if known is not None:
+            job.baseline, job.baseline_name = known
+        if output is None:  # sys.stdout read here: rich routes it above a bar on a terminal
+            return _render(job, output_format, sys.stdout, use_color(color))
+        with atomic_text(output) as stream:
+            return _render(job, output_format, stream, False)
 
 
 def _baseline(flag: Path | None, settings: Settings) -> tuple[Baseline, str] | None:

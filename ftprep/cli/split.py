@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from ftprep.cli._options import quiet_option
+from ftprep.cli._progress import progress_for
 from ftprep.model.errors import EXIT_CLEAN
 from ftprep.model.views import View
 from ftprep.similarity import MinHashParams
@@ -49,10 +51,11 @@ def _pointer(_ctx: click.Context, _param: click.Parameter, value: str | None) ->
                                       "punctuation and spaces) at which examples stay together.")
 @click.option("--no-near-duplicates", is_flag=True,
               help="Keep only exact duplicates together (faster; no MinHash).")
+@quiet_option
 def split(
     path: str, fraction: float, seed: int, train: Path | None, validation_output: Path | None,
     label_field: str | None, stratify: bool | None, group_by: str, threshold: float,
-    no_near_duplicates: bool,
+    no_near_duplicates: bool, quiet: bool,
 ) -> int:
     """Split IN (JSON Lines, compressed too) into training and validation files.
 
@@ -71,7 +74,8 @@ def split(
         view=View(group_by), label_field=label_field, stratify=stratify,
         near=None if no_near_duplicates else MinHashParams(threshold=threshold),
     )
-    result = split_file(request)
+    with progress_for(quiet) as progress:
+        result = split_file(request, progress)
     for line in summary_lines(request, result):
         click.echo(line, err=True)
     return EXIT_CLEAN

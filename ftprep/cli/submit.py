@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from ftprep.cli._options import config_options
+from ftprep.cli._options import config_options, quiet_option
+from ftprep.cli._progress import progress_for
 from ftprep.config import load_settings, with_overrides
 from ftprep.model.errors import EXIT_CLEAN, EXIT_PROBLEMS, FtprepError
 from ftprep.providers.profile import load_provider
@@ -73,6 +74,7 @@ def _note(message: str) -> None:
 @click.option("--manifest", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write the run manifest (default: <training stem>.submit.json).")
 @config_options
+@quiet_option
 def submit(
     training: Path, provider: str | None, model: str | None, validation: Path | None,
     epochs: str | None, learning_rate_multiplier: str | None, learning_rate: str | None,
@@ -81,6 +83,7 @@ def submit(
     api_version: str | None, account: str | None, storage_uri: str | None,
     role_arn: str | None, output_s3_uri: str | None, region: str | None,
     endpoint_url: str | None, manifest: Path | None, config: Path | None, isolated: bool,
+    quiet: bool,
 ) -> int:
     """Lint TRAINING for the provider, upload it and create a fine-tuning job.
 
@@ -119,7 +122,9 @@ def submit(
     sources = training_and_validation([str(training)], [str(validation)] if validation else [])
     rerun = (f"ftprep lint {training}" + (f" --validation {validation}" if validation else "")
              + f" --provider {profile.id} --model {prepared.model_name}")
-    gate = lint_gate(settings, sources, force, rerun, notes=lambda n: _note(f"note: {n}"))
+    with progress_for(quiet) as progress:
+        gate = lint_gate(settings, sources, force, rerun, progress=progress,
+                         notes=lambda n: None if quiet else _note(f"note: {n}"))
     if gate.forced:
         _note(f"warning: submitting with {gate.error_count:,} lint error(s) (--force)")
     _note(_summary(gate))
@@ -138,7 +143,8 @@ def submit(
         return EXIT_CLEAN
     session = adapter.connect(key)
     record = Manifest(manifest or default_path(training), plan, gate)
-    result = run_submit(adapter, session, record, wait, _note)
+    with progress_for(quiet) as progress:
+        result = run_submit(adapter, session, record, wait, _note, progress=progress)
     job = result.job
     click.echo(f"job {job.id}: {job.status}")
     if job.fine_tuned_model:
