@@ -194,3 +194,17 @@ def test_bad_usage_writes_nothing(tmp_path: Path, args: tuple[str, ...], message
     assert code == 2
     assert message in err and "Traceback" not in err
     assert not (tmp_path / "r.html").exists()
+
+
+@pytest.mark.parametrize(("sizes", "rows"), [
+    ({2: 427, 3: 145}, [("2", 427), ("3", 145)]),
+    ({5: 1, 6: 2, 10: 3, 11: 4}, [("5", 1), ("6–10", 5), ("11–20", 4)]),
+    ({20: 1, 21: 1, 50: 1, 51: 1, 100: 1, 101: 1}, [("11–20", 1), ("21–50", 2), ("51–100", 2),
+                                                   ("101–1,000", 1)]),
+    ({1_000: 1, 1_001: 2, 250_000: 1}, [("101–1,000", 1), ("over 1,000", 3)]),
+])
+def test_group_sizes_are_exact_up_to_five_then_ranged(
+        sizes: dict[int, int], rows: list[tuple[str, int]]) -> None:
+    from ftprep.reporters.html.sections import size_buckets
+
+    assert size_buckets(sizes) == rows

@@ -197,9 +197,9 @@ def duplicates(report: Report, collected: Collected) -> str:
             parts.append(paragraph(fact.text))
         if not sizes:
             continue
-        bars = [Bar(f"{size:,} copies", (Segment(n, "bar", f"{plural(n, 'group')} of {size:,}"),),
-                    f"{n:,} group{'s' if n != 1 else ''}") for size, n in sorted(sizes.items())]
-        parts.append(figure(hbars(_capped(bars, "sizes"), f"Sizes of {noun} groups"),
+        bars = [Bar(f"{label} copies", (Segment(n, "bar", f"{plural(n, 'group')} of {label}"),),
+                    plural(n, "group")) for label, n in size_buckets(sizes)]
+        parts.append(figure(hbars(bars, f"Sizes of {noun} groups"),
                             "How many groups of each size; a group is one example and its "
                             "copies."))
         rows = [(str(c.size), c.where, c.message) for c in collected.clusters(code)]
@@ -208,6 +208,24 @@ def duplicates(report: Report, collected: Collected) -> str:
     if not parts:
         return ""
     return section("duplicates", "Duplicates", *parts)
+
+
+SIZE_BUCKETS = ((2, 2), (3, 3), (4, 4), (5, 5), (6, 10), (11, 20), (21, 50), (51, 100),
+                (101, 1_000), (1_001, None))
+
+
+def size_buckets(sizes: dict[int, int]) -> list[tuple[str, int]]:
+    """Groups counted by size, exact up to 5 and in ranges above, since a few groups of 200
+    copies matter as much as many pairs and should not need 200 rows to be seen."""
+    rows = []
+    for low, high in SIZE_BUCKETS:
+        n = sum(count for size, count in sizes.items()
+                if low <= size and (high is None or size <= high))
+        if n:
+            label = (f"{low:,}" if low == high else f"{low:,}–{high:,}" if high is not None
+                     else f"over {low - 1:,}")
+            rows.append((label, n))
+    return rows
 
 
 ESTIMATE_ROWS = ("usable", "over limit", "epochs", "billed tokens", "cost")
