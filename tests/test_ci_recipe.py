@@ -109,8 +109,8 @@ def clean(tmp_path_factory: pytest.TempPathFactory) -> JobRun:
 
 
 def test_jobs_run_on_their_events_with_the_permissions_sarif_needs() -> None:
-    document = workflow()
-    on = document.get("on", document.get(True))  # YAML 1.1 reads a bare `on` as true
+    document: dict[Any, Any] = workflow()
+    on = document["on"] if "on" in document else document[True]  # YAML 1.1: a bare `on` is true
     assert set(on) == {"pull_request", "push"} and on["push"]["branches"] == ["main"]
     jobs = document["jobs"]
     assert jobs["lint"]["if"] == "github.event_name == 'pull_request'"
