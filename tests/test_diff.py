@@ -66,6 +66,15 @@ def diff_files(old: Path, new: Path, threshold: float = 0.7) -> Diff:
                     threshold=threshold)
 
 
+def reversed_keys(value: Any) -> Any:
+    """The same JSON value with every object's keys in reverse order."""
+    if isinstance(value, dict):
+        return {k: reversed_keys(v) for k, v in reversed(value.items())}
+    if isinstance(value, list):
+        return [reversed_keys(v) for v in value]
+    return value
+
+
 def canonical(record: Any) -> str:
     return json.dumps(record, sort_keys=True)
 
@@ -99,7 +108,7 @@ def test_shuffled_and_reformatted_lines_are_not_changes(tmp_path: Path, seed: in
     shuffled = records[:]
     rng.shuffle(shuffled)
     b = tmp_path / f"b{seed}.jsonl"  # keys reversed, other spacing: the same examples
-    b.write_text("".join(json.dumps(dict(reversed(r.items())), indent=None, separators=(", ", " : "))
+    b.write_text("".join(json.dumps(reversed_keys(r), indent=None, separators=(", ", " : "))
                          + "\n" for r in shuffled), encoding="utf-8")
     result = diff_files(a, b)
     assert result.changes == ()
@@ -162,7 +171,7 @@ def test_one_word_changed_in_a_long_message_is_a_modification_at_its_new_line(tm
     assert change.similarity is not None and 0.85 < change.similarity < 1.0
 
 
-@pytest.mark.parametrize("side", ["below", "above"])
+@pytest.mark.parametrize("side", ["below", "at", "above"])
 def test_the_similarity_threshold_decides_modified_or_removed_and_added(tmp_path: Path, side: str) -> None:
     rng = random.Random(11)
     record = example(rng, 50)
@@ -173,12 +182,12 @@ def test_the_similarity_threshold_decides_modified_or_removed_and_added(tmp_path
     edited["messages"][2]["content"] = " ".join(words)
     score = jaccard(example_text(record), example_text(edited), 5)
     assert 0.3 < score < 0.9
-    threshold = score - 0.01 if side == "below" else score + 0.01
+    threshold = {"below": score - 0.01, "at": score, "above": score + 0.01}[side]
     result = diff_files(write(tmp_path / "a.jsonl", [record]), write(tmp_path / "b.jsonl", [edited]),
                         threshold=threshold)
     kinds = sorted(c.kind.value for c in result.changes)
-    assert kinds == (["modified"] if side == "below" else ["added", "removed"])
-    if side == "below":
+    assert kinds == (["added", "removed"] if side == "above" else ["modified"])
+    if side != "above":
         assert result.changes[0].similarity == pytest.approx(score, abs=1e-4)
 
 
