@@ -91,7 +91,7 @@ def lint(
         epochs=epochs, tokenizer=tokenizer, select=select, jobs=jobs, extend_select=extend_select,
         ignore=ignore, fail_on=fail_on,
     )
-    known = None if write_baseline is not None else _baseline(baseline, settings)
+    known = None if write_baseline is not None else configured_baseline(baseline, settings)
     sources = training_and_validation(list(paths), list(validation))
     epochs_set = settings.origin("epochs") or settings.source
     epochs_from = "--epochs" if epochs is not None else f"epochs in {epochs_set}"
@@ -109,7 +109,7 @@ def lint(
             return _render(job, output_format, stream, False)
 
 
-def _baseline(flag: Path | None, settings: Settings) -> tuple[Baseline, str] | None:
+def configured_baseline(flag: Path | None, settings: Settings) -> tuple[Baseline, str] | None:
     """The baseline to apply and its name for the summary: the flag's path as typed, or the
     configured one (absolute after loading) relative to the working folder when inside it."""
     if flag is not None:

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
-from ftprep.cli._options import config_options, model_options, selection_options
-from ftprep.cli.lint import _baseline
+from ftprep.cli._options import config_options, model_options, quiet_option, selection_options
+from ftprep.cli._progress import progress_for
+from ftprep.cli.lint import configured_baseline
 from ftprep.config import load_settings, with_overrides
 from ftprep.estimate.run import Estimates, estimate_files
 from ftprep.lint.run import lint_job
@@ -34,12 +35,13 @@ DEFAULT_OUTPUT = Path("ftprep-report.html")
 @click.option("--baseline", "baseline", type=click.Path(dir_okay=False, path_type=Path),
               default=None, metavar="FILE",
               help="Leave out problems recorded in this baseline (default: the configuration's).")
+@quiet_option
 def report(
     paths: tuple[str, ...], provider: str | None, model: str | None, max_tokens: int | None,
     epochs: int | None, tokenizer: str | None, jobs: int | None, select: tuple[str, ...] | None,
     extend_select: tuple[str, ...] | None, ignore: tuple[str, ...] | None, fail_on: str | None,
     config: Path | None, isolated: bool, output: Path, compare: bool,
-    validation: tuple[str, ...], baseline: Path | None,
+    validation: tuple[str, ...], baseline: Path | None, quiet: bool,
 ) -> int:
     """Lint PATHS and write one HTML page with charts: token lengths against the model's
     limit, problems by rule and by file, labels, duplicate groups, cost and epochs, and with
@@ -59,22 +61,23 @@ def report(
         epochs=epochs, tokenizer=tokenizer, select=select, jobs=jobs, extend_select=extend_select,
         ignore=ignore, fail_on=fail_on,
     )
-    known = _baseline(baseline, settings)
+    known = configured_baseline(baseline, settings)
     sources = training_and_validation(list(paths), list(validation))
-    comparison: Estimates | None = None
-    if compare:
-        comparison = estimate_files(settings, sources, compare=True, epochs=epochs)
-    job = lint_job(settings, sources)
-    for note in job.engine.context.notes:
-        click.echo(f"ftprep: note: {note}", err=True)
-    if known is not None:
-        job.baseline, job.baseline_name = known
-    with atomic_text(output) as stream:
-        reporter = HtmlReporter(stream, comparison)
-        for diagnostic in job.diagnostics():
-            reporter.diagnostic(diagnostic)
-        result = job.report()
-        reporter.finish(result)
+    with progress_for(quiet) as progress:
+        comparison: Estimates | None = None
+        if compare:
+            comparison = estimate_files(settings, sources, compare=True, epochs=epochs)
+        job = lint_job(settings, sources, progress=progress)
+        for note in job.engine.context.notes if not quiet else ():
+            click.echo(f"ftprep: note: {note}", err=True)
+        if known is not None:
+            job.baseline, job.baseline_name = known
+        with atomic_text(output) as stream:
+            reporter = HtmlReporter(stream, comparison)
+            for diagnostic in job.diagnostics():
+                reporter.diagnostic(diagnostic)
+            result = job.report()
+            reporter.finish(result)
     size = output.stat().st_size
     click.echo(f"ftprep: wrote {output} ({size / 1024:,.0f} KiB): "
                f"{result.summary.examples:,} examples, "
