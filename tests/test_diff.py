@@ -4,47 +4,29 @@ new and fixed problems, every output format and the exit codes."""
 from __future__ import annotations
 
 import json
-import os
 import random
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ftprep.cli._main import run as main_run
 from ftprep.config import Settings
 from ftprep.diff.match import example_text
 from ftprep.diff.result import ChangeKind, Diff
 from ftprep.diff.run import run_diff
 from ftprep.diff.versions import Version
 from ftprep.similarity import jaccard
+from tests.test_cli import check_golden
+from tests.test_cli import run as cli
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data" / "diff"
-GOLDEN = HERE / "golden"
 WORDS = ["river", "stone", "lantern", "copper", "meadow", "violet", "harbor", "thunder", "pencil", "orchard", "falcon", "marble", "candle", "summit", "velvet", "glacier", "ember", "willow", "canyon", "saffron", "beacon", "quartz", "ripple", "tundra"]
 SETTINGS = Settings.model_validate({})
 PROPERTY = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-
-
-def cli(*args: str, cwd: Path) -> tuple[int, str, str]:
-    runner = CliRunner()
-    old = Path.cwd()
-    os.chdir(cwd)
-    try:
-        with runner.isolation() as streams:
-            code = main_run(list(args))
-            sys.stdout.flush()
-            sys.stderr.flush()
-            out, err = streams[0].getvalue(), streams[1].getvalue()
-    finally:
-        os.chdir(old)
-    return code, out.decode(), err.decode()
 
 
 def example(rng: random.Random, words: int = 40) -> dict[str, Any]:
@@ -265,7 +247,7 @@ def test_markdown_output_is_golden() -> None:
     code, out, err = cli("diff", "--isolated", "--model", "gpt-4o-mini-2024-07-18", "--format", "markdown",
                          "old.jsonl", "new.jsonl", cwd=DATA)
     assert code == 1, err
-    assert out == (GOLDEN / "diff_small.md").read_text(encoding="utf-8")
+    check_golden("diff_small.md", out)
 
 
 def test_github_annotations_only_for_new_problems() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ftprep.diff.result import Change, ChangeKind, Diff, Side
+from ftprep.diff.result import Change, ChangeKind, Diff
 from ftprep.model.diagnostics import Diagnostic, Severity
 from ftprep.reporters._coverage import plural
 
@@ -32,9 +32,15 @@ def problems_line(diff: Diff) -> str:
     return f"{text}, {len(diff.problems.fixed):,} fixed"
 
 
-def _cost(side: Side) -> str:
-    est = side.estimate
-    return f"${est.cost:,.2f}" if est.cost is not None else "unknown"
+def _places(*costs: float | None) -> int:
+    """Decimals that show a change: cents for runs of a dollar or more, else a hundredth of
+    a cent ($0.0766 -> $0.0823 is +$0.0057, where cents would print $0.08 -> $0.08, +$0.01)."""
+    return 2 if max((abs(c) for c in costs if c is not None), default=0) >= 1 else 4
+
+
+def _money(value: float, places: int, sign: bool = False) -> str:
+    text = f"{abs(value):,.{places}f}"
+    return f"{'-' if value < 0 else '+' if sign else ''}${text}"
 
 
 def table(diff: Diff) -> list[tuple[str, str, str, str]]:
@@ -57,9 +63,11 @@ def table(diff: Diff) -> list[tuple[str, str, str, str]]:
                  str(ea) if ea is not None else "unknown",
                  signed(ea - eb) if ea is not None and eb is not None else ""))
     cb, ca = before.estimate.cost, after.estimate.cost
-    rows.append(("estimated cost", _cost(before), _cost(after),
-                 f"{ca - cb:+,.2f}".replace("+", "+$").replace("-", "-$")
-                 if ca is not None and cb is not None else ""))
+    places = _places(cb, ca)
+    rows.append(("estimated cost",
+                 _money(cb, places) if cb is not None else "unknown",
+                 _money(ca, places) if ca is not None else "unknown",
+                 _money(ca - cb, places, sign=True) if ca is not None and cb is not None else ""))
     return rows
 
 
