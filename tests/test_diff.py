@@ -295,3 +295,13 @@ def test_usage_errors_exit_2_without_a_traceback(args: list[str]) -> None:
     code, _out, err = cli("diff", "--isolated", *args, cwd=DATA)
     assert code == 2
     assert "Traceback" not in err and err.strip()
+
+
+def test_jobs_is_named_as_ignored_rather_than_silently_dropped(tmp_path: Path) -> None:
+    rng = random.Random(3)
+    old = write(tmp_path / "a.jsonl", [example(rng) for _ in range(3)])
+    code, _out, err = cli("diff", "--isolated", "-j", "2", str(old), str(old), cwd=tmp_path)
+    assert code == 0
+    assert "diff runs in one process: --jobs is ignored" in err
+    _code, _out, err = cli("diff", "--isolated", str(old), str(old), cwd=tmp_path)
+    assert "--jobs" not in err

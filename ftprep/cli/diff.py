@@ -59,6 +59,8 @@ def diff(
       ftprep diff --git main..HEAD data/train.jsonl --format markdown >> $GITHUB_STEP_SUMMARY
     """
     old, new = _versions(paths, git_rev)
+    if jobs is not None and jobs > 1:  # the option is shared with lint; say it does nothing here
+        click.echo("ftprep: note: diff runs in one process: --jobs is ignored", err=True)
     settings = with_overrides(
         load_settings(config, isolated), provider=provider, model=model, max_tokens=max_tokens,
         epochs=epochs, tokenizer=tokenizer, select=select, jobs=jobs, extend_select=extend_select,
