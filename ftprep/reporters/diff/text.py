@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import IO
 
 from ftprep.diff.result import Change, ChangeKind, Diff
@@ -60,18 +61,8 @@ def render(diff: Diff, out: IO[str]) -> None:
         for what, before, after, delta in labels:
             write(f"  {what:<24}{before:>16}{after:>16}{delta:>12}".rstrip() + "\n")
     problems = diff.problems
-    if problems.new:
-        write(f"\nNew problems ({len(problems.new):,})\n")
-        for diagnostic in problems.new[:TOP_PROBLEMS]:
-            write(f"  {diagnostic_text(diagnostic)}\n")
-        if len(problems.new) > TOP_PROBLEMS:
-            write(f"  ... and {len(problems.new) - TOP_PROBLEMS:,} more\n")
-    if problems.fixed:
-        write(f"\nFixed problems ({len(problems.fixed):,}, lines in OLD)\n")
-        for diagnostic in problems.fixed[:TOP_PROBLEMS]:
-            write(f"  {diagnostic_text(diagnostic)}\n")
-        if len(problems.fixed) > TOP_PROBLEMS:
-            write(f"  ... and {len(problems.fixed) - TOP_PROBLEMS:,} more\n")
+    _listed(write, f"New problems ({len(problems.new):,})", problems.new)
+    _listed(write, f"Fixed problems ({len(problems.fixed):,}, lines in OLD)", problems.fixed)
     if problems.new or problems.fixed:
         write("\nBy rule (new / fixed)\n")
         for code, name, new, fixed in by_rule(diff):
@@ -83,3 +74,14 @@ def render(diff: Diff, out: IO[str]) -> None:
     for diagnostic in problems.internal:
         write(f"\n{diagnostic_text(diagnostic)}\n")
     write(f"\n{problems_line(diff)}.\n")
+
+
+def _listed(write: Callable[[str], object], title: str, found: Sequence[Diagnostic]) -> None:
+    """A heading and the first TOP_PROBLEMS of `found`, with how many more; nothing if none."""
+    if not found:
+        return
+    write(f"\n{title}\n")
+    for diagnostic in found[:TOP_PROBLEMS]:
+        write(f"  {diagnostic_text(diagnostic)}\n")
+    if len(found) > TOP_PROBLEMS:
+        write(f"  ... and {len(found) - TOP_PROBLEMS:,} more\n")
