@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
+from ftprep.model.errors import FtprepError
+
 
 @contextmanager
 def _atomic(path: Path, mode: str, **open_args: Any) -> Iterator[IO[Any]]:
@@ -30,7 +32,12 @@ def _atomic(path: Path, mode: str, **open_args: Any) -> Iterator[IO[Any]]:
             yield stream
         return
     folder = path.parent
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as error:  # a folder that is missing or not writable: say which, not how
+        hint = ("create the folder first, or write elsewhere" if not folder.is_dir()
+                else "choose a folder you can write to")
+        raise FtprepError(f"cannot write {path}: {error.strerror or error}", hint) from None
     try:
         os.fchmod(handle, _mode_for(path))
         with os.fdopen(handle, mode, **open_args) as stream:

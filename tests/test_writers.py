@@ -72,3 +72,44 @@ def test_convert_output_is_readable_by_others_under_the_usual_umask(tmp_path: Pa
     assert done.returncode == 0, done.stderr
     assert mode(out) == 0o644
     assert '"content":"4"' in out.read_text(encoding="utf-8").replace(" ", "")
+
+
+@pytest.mark.parametrize("command", [
+    ("lint", "sample_data/clean_chat.jsonl", "--isolated", "-o"),
+    ("report", "sample_data/clean_chat.jsonl", "--isolated", "-o"),
+    ("fix", "sample_data/clean_chat.jsonl", "--isolated", "-o"),
+    ("split", "sample_data/clean_chat.jsonl", "-o"),
+])
+def test_an_output_in_a_missing_folder_is_a_message_not_a_traceback(
+        tmp_path: Path, command: tuple[str, ...]) -> None:
+    from tests.test_cli import run
+
+    target = tmp_path / "missing" / "out.file"
+    code, _out, err = run(*command, str(target))
+    assert code == 2
+    assert str(target) in err and "cannot write" in err and "Traceback" not in err
+    assert not target.parent.exists()
+
+
+def test_a_folder_that_refuses_writes_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As root every folder is writable, so the refusal is the operating system's, simulated."""
+    from ftprep.model.errors import FtprepError
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("tempfile.mkstemp", refuse)
+    with pytest.raises(FtprepError) as caught, atomic_text(tmp_path / "out.txt") as stream:
+        stream.write("x")
+    assert caught.value.message == f"cannot write {tmp_path / 'out.txt'}: Permission denied"
+    assert caught.value.hint == "choose a folder you can write to"
+
+
+def test_the_writer_names_the_missing_folder_and_what_to_do(tmp_path: Path) -> None:
+    from ftprep.model.errors import FtprepError
+
+    target = tmp_path / "missing" / "out.txt"
+    with pytest.raises(FtprepError) as caught, atomic_text(target) as stream:
+        stream.write("x")
+    assert caught.value.message == f"cannot write {target}: No such file or directory"
+    assert caught.value.hint == "create the folder first, or write elsewhere"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
@@ -27,7 +29,8 @@ DEFAULT_OUTPUT = Path("ftprep-report.html")
 @selection_options
 @config_options
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              default=DEFAULT_OUTPUT, show_default=True, help="Where to write the page.")
+              default=DEFAULT_OUTPUT, show_default=True,
+              help="Where to write the page (atomically), or - for stdout.")
 @click.option("--compare", is_flag=True,
               help="Also price every model of every provider (as `ftprep estimate --compare`).")
 @click.option("--validation", "validation", multiple=True, metavar="PATH",
@@ -72,14 +75,15 @@ def report(
             click.echo(f"ftprep: note: {note}", err=True)
         if known is not None:
             job.baseline, job.baseline_name = known
-        with atomic_text(output) as stream:
+        to_stdout = str(output) == "-"
+        with nullcontext(sys.stdout) if to_stdout else atomic_text(output) as stream:
             reporter = HtmlReporter(stream, comparison)
             for diagnostic in job.diagnostics():
                 reporter.diagnostic(diagnostic)
             result = job.report()
             reporter.finish(result)
-    size = output.stat().st_size
-    click.echo(f"ftprep: wrote {output} ({size / 1024:,.0f} KiB): "
-               f"{result.summary.examples:,} examples, "
+    where = "the page to stdout" if to_stdout else (
+        f"{output} ({output.stat().st_size / 1024:,.0f} KiB)")
+    click.echo(f"ftprep: wrote {where}: {result.summary.examples:,} examples, "
                f"{sum(result.summary.by_severity.values()):,} problems", err=True)
     return 0

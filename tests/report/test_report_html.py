@@ -208,3 +208,12 @@ def test_group_sizes_are_exact_up_to_five_then_ranged(
     from ftprep.reporters.html.sections import size_buckets
 
     assert size_buckets(sizes) == rows
+
+
+def test_a_dash_writes_the_page_to_stdout(tmp_path: Path) -> None:
+    sample = str(Path(SAMPLE[0]).resolve())
+    code, out, err = run("report", sample, *SAMPLE[1:], "-o", "-", cwd=tmp_path)
+    assert code == 0
+    assert out == _html(sample, *SAMPLE[1:])[1]
+    assert "wrote the page to stdout" in err
+    assert not (tmp_path / "-").exists()
