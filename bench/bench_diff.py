@@ -32,9 +32,12 @@ def _edit(line: bytes, rng: random.Random, reverse: bool) -> bytes | None:
         record = orjson.loads(line)
     except orjson.JSONDecodeError:
         return None
-    messages = [m for m in record.get("messages", []) if isinstance(m, dict)
-                and isinstance(m.get("content"), str) and m["content"].strip()] if isinstance(record, dict) else []
-    if not messages or not isinstance(record.get("messages"), list):
+    listed = record.get("messages") if isinstance(record, dict) else None
+    if not isinstance(listed, list):  # not a chat record, or messages null/a string (defects)
+        return None
+    messages = [m for m in listed if isinstance(m, dict)
+                and isinstance(m.get("content"), str) and m["content"].strip()]
+    if not messages:
         return None
     if reverse:
         for message in messages:
