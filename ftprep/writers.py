@@ -37,7 +37,7 @@ def _atomic(path: Path, mode: str, **open_args: Any) -> Iterator[IO[Any]]:
     except OSError as error:  # a folder that is missing or not writable: say which, not how
         hint = ("create the folder first, or write elsewhere" if not folder.is_dir()
                 else "choose a folder you can write to")
-        raise FtprepError(f"cannot write {path}: {error.strerror or error}", hint) from None
+        raise FtprepError(f"{path}: cannot write ({error.strerror or error})", hint) from None
     try:
         os.fchmod(handle, _mode_for(path))
         with os.fdopen(handle, mode, **open_args) as stream:

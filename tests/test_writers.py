@@ -101,7 +101,7 @@ def test_a_folder_that_refuses_writes_is_named(tmp_path: Path, monkeypatch: pyte
     monkeypatch.setattr("tempfile.mkstemp", refuse)
     with pytest.raises(FtprepError) as caught, atomic_text(tmp_path / "out.txt") as stream:
         stream.write("x")
-    assert caught.value.message == f"cannot write {tmp_path / 'out.txt'}: Permission denied"
+    assert caught.value.message == f"{tmp_path / 'out.txt'}: cannot write (Permission denied)"
     assert caught.value.hint == "choose a folder you can write to"
 
 
@@ -111,5 +111,5 @@ def test_the_writer_names_the_missing_folder_and_what_to_do(tmp_path: Path) -> N
     target = tmp_path / "missing" / "out.txt"
     with pytest.raises(FtprepError) as caught, atomic_text(target) as stream:
         stream.write("x")
-    assert caught.value.message == f"cannot write {target}: No such file or directory"
+    assert caught.value.message == f"{target}: cannot write (No such file or directory)"
     assert caught.value.hint == "create the folder first, or write elsewhere"

@@ -30,6 +30,8 @@ def write_sides(scan: Scan, validation: np.ndarray, train_path: Path, validation
                      f"{train_path} or {validation_path}")
         raise FtprepError(f"{where}: cannot write ({error.strerror or error}); nothing was "
                           "written") from None
+    except FtprepError as error:  # the writer's own refusal (a folder it cannot write in)
+        raise FtprepError(f"{error.message}; nothing was written", error.hint) from None
 
 
 def _write(scan: Scan, sides: list[bool], train_path: Path, validation_path: Path) -> None:
