@@ -116,8 +116,9 @@ def summary_rows(report: Report) -> list[tuple[str, str]]:
                      (f"min {_n(stats.min)} · mean {stats.mean:,.1f} · p50 {_n(stats.p50)} · "
                      f"p95 {_n(stats.p95)} · max {_n(stats.max)} · total {_n(stats.total)} ({exact})")))
     if context.limit is not None:
+        whose = f" ({model_id})" if model_id else " (--max-tokens)"
         rows.append(("over limit", (f"{_plural(summary.over_limit, 'example')} over {_n(context.limit)} "
-                     f"tokens ({model_id}); training truncates them")))
+                     f"tokens{whose}; training truncates them")))
     rows.extend(_estimate_rows(report.estimate, context.model_name, lower_bound(summary)))
     return rows
 

@@ -118,6 +118,9 @@ def test_examples_over_the_limit_are_the_red_bars() -> None:
             if (m := re.search(r": (\d+) examples? over the limit", t))]
     assert sum(over) == summary["tokens"]["over_limit"] == 14
     assert "14 examples over the 150-token limit (red)" in page.text["tokens"]
+    # no model: the limit is the flag's, and no "(None)" stands in for a model's name
+    assert "14 examples over 150 tokens (--max-tokens)" in page.text["estimate"]
+    assert "None" not in page.text["estimate"]
     assert any(a.get("class") == "limit" for t, a in page.tags if t == "line")
 
 

@@ -52,7 +52,7 @@ th,td{text-align:left;padding:4px 8px;border-bottom:1px solid var(--line);vertic
 td{overflow-wrap:anywhere}th{background:var(--panel)}.num{text-align:right;
 font-variant-numeric:tabular-nums}
 .pairs td:first-child{white-space:nowrap;color:var(--muted);width:1%}
-.problems td:nth-child(2),.problems td:nth-child(3){white-space:nowrap}
+.problems td:nth-child(-n+3){white-space:nowrap}
 details summary{cursor:pointer;color:var(--muted);margin:6px 0}
 footer{margin-top:32px;padding-bottom:24px;font-size:12px}
 @media print{nav{display:none}details>*{display:block}}
