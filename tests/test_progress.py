@@ -273,3 +273,26 @@ def test_ctrl_c_erases_the_bar_before_the_interrupted_message(tmp_path: Path) ->
     bar, _sep, after = err.rpartition(b"\x1b[2K")  # rich's last line erase
     assert b"records" in bar and b"\x1b[?25h" in bar  # the bar was drawn, the cursor restored
     assert shown(after).strip() == "ftprep: interrupted"  # nothing of the bar after the message
+
+
+def test_report_and_diff_show_their_phases_and_keep_their_output(big: Path) -> None:
+    """report: lint's bar, then the page written; diff: OLD indexed, NEW linted, the change
+    linted and paired; stdout the same bytes as piped."""
+    code, _out, err = run_cli("report", big.name, "--isolated", "-o", "r.html", terminal=True,
+                              cwd=big.parent)
+    assert code == 0 and f"linting {big.name}" in shown(err)
+    page = (big.parent / "r.html").read_bytes()
+    run_cli("report", big.name, "--isolated", "-o", "p.html", terminal=False, cwd=big.parent)
+    assert page == (big.parent / "p.html").read_bytes()
+    old = big.parent / "old.jsonl"
+    old.write_bytes(b"".join(big.read_bytes().splitlines(keepends=True)[:-50]))
+    args = ("diff", old.name, big.name, "--isolated")
+    code, out, err = run_cli(*args, terminal=True, cwd=big.parent)
+    text = shown(err)
+    for phase in ("indexing the old version (old.jsonl)", f"linting {big.name}",
+                  "pairing 0 removed with 50 added examples"):
+        assert phase in text, phase
+    piped = run_cli(*args, terminal=False, cwd=big.parent)
+    assert (code, out) == piped[:2] and b"50 added" in out
+    assert b"indexing" not in piped[2]
+    assert b"indexing" not in run_cli(*args, "-q", terminal=True, cwd=big.parent)[2]

@@ -8,7 +8,8 @@ from typing import IO
 
 import click
 
-from ftprep.cli._options import config_options, model_options, selection_options
+from ftprep.cli._options import config_options, model_options, quiet_option, selection_options
+from ftprep.cli._progress import progress_for
 from ftprep.config import load_settings, with_overrides
 from ftprep.diff.git import blob_of, repository_root, resolve, split_range
 from ftprep.diff.match import DEFAULT_THRESHOLD
@@ -38,12 +39,14 @@ from ftprep.writers import atomic_text
               show_default=True,
               help="Word-shingle Jaccard at or above which a removed and an added example are one "
                    "edited example.")
+@quiet_option
 def diff(
     paths: tuple[str, ...], git_rev: str | None, provider: str | None, model: str | None,
     max_tokens: int | None, epochs: int | None, tokenizer: str | None, jobs: int | None,
     select: tuple[str, ...] | None, extend_select: tuple[str, ...] | None,
     ignore: tuple[str, ...] | None, fail_on: str | None, config: Path | None, isolated: bool,
     output_format: str, output: Path | None, validation: tuple[str, ...], threshold: float,
+    quiet: bool,
 ) -> int:
     """Compare two versions of a dataset: examples added, removed and modified, and what that
     does to tokens, cost, labels and problems.
@@ -59,7 +62,7 @@ def diff(
       ftprep diff --git main..HEAD data/train.jsonl --format markdown >> $GITHUB_STEP_SUMMARY
     """
     old, new = _versions(paths, git_rev)
-    if jobs is not None and jobs > 1:  # the option is shared with lint; say it does nothing here
+    if jobs is not None and jobs > 1 and not quiet:  # the option is shared with lint; say it does nothing here
         click.echo("ftprep: note: diff runs in one process: --jobs is ignored", err=True)
     settings = with_overrides(
         load_settings(config, isolated), provider=provider, model=model, max_tokens=max_tokens,
@@ -68,8 +71,9 @@ def diff(
     )
     epochs_set = settings.origin("epochs") or settings.source
     epochs_from = "--epochs" if epochs is not None else f"epochs in {epochs_set}"
-    result = run_diff(settings, old, new, validation=validation, threshold=threshold,
-                      epochs_from=epochs_from)
+    with progress_for(quiet) as progress:
+        result = run_diff(settings, old, new, validation=validation, threshold=threshold,
+                          epochs_from=epochs_from, progress=progress)
     if output is None:
         return _render(result, output_format, sys.stdout)
     with atomic_text(output) as stream:

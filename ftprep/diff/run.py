@@ -34,6 +34,7 @@ from ftprep.diff.watch import WatchedEngine
 from ftprep.lint.selection import FileIgnores, active_rules
 from ftprep.lint.setup import build_engine
 from ftprep.model.diagnostics import Diagnostic, Location
+from ftprep.model.progress import NO_PROGRESS, Progress
 from ftprep.model.record import Record
 from ftprep.model.sources import FileStats
 from ftprep.readers.jsonl import training_and_validation
@@ -45,9 +46,10 @@ LABEL_RULES = ("FT306", "FT307")
 def run_diff(
     settings: Settings, old: Sequence[Version], new: Sequence[Version], *,
     validation: Sequence[str] = (), threshold: float = DEFAULT_THRESHOLD,
-    epochs_from: str = "--epochs",
+    epochs_from: str = "--epochs", progress: Progress = NO_PROGRESS,
 ) -> Diff:
-    """Compare `old` with `new` (see the module docstring)."""
+    """Compare `old` with `new` (see the module docstring); `progress` hears each phase (the
+    CLI's bar: OLD indexed, NEW linted as `lint` shows it, the change linted, edits paired)."""
     with tempfile.TemporaryDirectory(prefix="ftprep-diff-") as folder:
         shown: dict[str, str] = {}
         paths = []
@@ -56,13 +58,16 @@ def run_diff(
             if path is not None:
                 paths.append(path)
                 shown[path] = version.name
-        return _diff(settings, old, paths, shown, validation, threshold, epochs_from, new)
+        return _diff(settings, old, paths, shown, validation, threshold, epochs_from, new,
+                     progress)
 
 
 def _diff(
     settings: Settings, old: Sequence[Version], paths: list[str], shown: dict[str, str],
     validation: Sequence[str], threshold: float, epochs_from: str, new: Sequence[Version],
+    progress: Progress,
 ) -> Diff:
+    progress.status(f"indexing the old version ({', '.join(v.name for v in old)})")
     index = OldIndex.scan(old)
     rules = active_rules(settings)
     engine = build_engine(settings, engine_class=WatchedEngine)  # no sharder: one process
@@ -79,11 +84,13 @@ def _diff(
             triage.changed.add(added.add(record).key)
 
     engine.watcher = watch_new
+    engine.progress = progress
     sources = training_and_validation(paths, list(validation)) if paths or validation else []
     for diagnostic in engine.run(sources):
         triage.observe_new(diagnostic)
     added.finish()
 
+    progress.status("linting what the old version had and the new one does not")
     removed = Collector(label_field, formats)
     partial = WatchedEngine([r for r in rules if r.rule.spec.scope is not Scope.DATASET], context,
                             engine.counter, FileIgnores(settings.per_file_ignores))
@@ -93,7 +100,10 @@ def _diff(
             triage.observe_old(diagnostic)
     removed.finish()
 
+    progress.status(f"pairing {len(removed.examples):,} removed with {len(added.examples):,} "
+                    "added examples")
     pairs = pair(removed.examples, added.examples, threshold)
+    progress.finish()
     problems = triage.settle((removed.examples[i], added.examples[j]) for i, j, _s in pairs)
     summary = engine.summary
     after = after_side(summary, context, settings.epochs, epochs_from)
