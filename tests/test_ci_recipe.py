@@ -22,7 +22,7 @@ import pytest
 import yaml
 
 from tests.conftest import TODAY
-from tests.precommit_helpers import ROOT
+from tests.precommit_helpers import ROOT, git_env, ok
 from tests.test_reporter_sarif import SCHEMA
 
 WORKFLOW = ROOT / "docs" / "ci" / "ftprep.yml"
@@ -57,13 +57,26 @@ def workflow() -> dict[str, Any]:
     return document
 
 
+def dataset_repo(repo: Path, home: Path) -> None:
+    """A dataset repository as a pull request's checkout has it: HEAD is the merge commit,
+    whose first parent (the base branch) held only the sample's first 12 lines."""
+    (repo / "data").mkdir(parents=True)
+    (repo / "ftprep.toml").write_text('model = "gpt-4.1-mini"\n', encoding="utf-8")
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)
+    env = git_env(home)
+    ok(["git", "init", "-q", "-b", "main"], repo, env)
+    (repo / "data" / "train.jsonl").write_text("".join(lines[:12]), encoding="utf-8")
+    ok(["git", "add", "."], repo, env)
+    ok(["git", "commit", "-q", "-m", "base"], repo, env)
+    shutil.copy(SAMPLE, repo / "data" / "train.jsonl")
+    ok(["git", "commit", "-q", "-am", "the pull request, merged"], repo, env)
+
+
 def run_job(name: str, tmp_path: Path) -> JobRun:
     document = workflow()
     assert document["defaults"]["run"]["shell"] == "bash"
     repo = tmp_path / "dataset"
-    (repo / "data").mkdir(parents=True)
-    shutil.copy(SAMPLE, repo / "data" / "train.jsonl")
-    (repo / "ftprep.toml").write_text('model = "gpt-4.1-mini"\n', encoding="utf-8")
+    dataset_repo(repo, tmp_path)
     files = {key: tmp_path / key.lower() for key in ("GITHUB_STEP_SUMMARY", "GITHUB_OUTPUT",
                                                      "GITHUB_ENV")}
     for path in files.values():
@@ -116,6 +129,21 @@ def test_jobs_run_on_their_events_with_the_permissions_sarif_needs() -> None:
     assert jobs["lint"]["if"] == "github.event_name == 'pull_request'"
     assert jobs["clean"]["if"] == "github.event_name == 'push'"
     assert jobs["lint"]["permissions"]["security-events"] == "write"
+
+
+def test_the_job_summary_says_what_the_change_does(lint: JobRun) -> None:
+    ran = lint.named("What the change does (job summary)")
+    assert lint.uses("actions/checkout")["with"]["fetch-depth"] == 2  # HEAD^1 must be there
+    assert ran.returncode == 1  # the pull request brings new errors
+    summary = lint.summary
+    assert summary.startswith("### ftprep diff: `HEAD^1:data/train.jsonl`")
+    assert "12 added, 0 removed, 0 modified, 12 unchanged" in summary
+    # the base held lines 1-12 with their errors (7, 10, 12): only what the pull request adds
+    assert "**3 new problems (1 error, 2 warnings), 0 fixed**" in summary
+    assert "| FT114 double-encoded-arguments | error | 1 | 0 |" in summary
+    assert "FT104" not in summary and "FT106" not in summary
+    # lint still runs after the diff's failure, to annotate the files
+    assert lint.named("Lint (annotations on the pull request)").returncode == 1
 
 
 def test_lint_annotates_the_pull_request(lint: JobRun) -> None:
