@@ -138,3 +138,78 @@ def test_text_from_the_data_cannot_break_out_of_the_chart() -> None:
     svg = _svg(markup)  # still one well-formed element
     assert svg.get("aria-label") == hostile
     assert hostile in [t.text for t in svg.iter("title")]
+
+
+def _rects(svg: ET.Element) -> list[dict[str, str]]:
+    return [dict(r.attrib) | {"title": r.findtext("title") or ""} for r in svg.iter("rect")]
+
+
+def test_one_token_wide_bins_put_the_example_at_the_limit_within_it() -> None:
+    values = np.asarray([18, 19, 20, 20, 21, 22], dtype=np.int64)
+    bins = token_bins(values, 20)
+    assert [(b.low, b.high, b.count) for b in bins] == [
+        (18, 19, 1), (19, 20, 1), (20, 21, 2), (21, 22, 1), (22, 23, 1)]
+    rects = _rects(_svg(histogram(bins, 20, "tokens", "limit 20")))
+    assert [(r["class"], r["title"]) for r in rects] == [
+        ("bar", "18 tokens: 1 example"), ("bar", "19 tokens: 1 example"),
+        ("bar", "20 tokens: 2 examples"), ("bar over", "21 tokens: 1 example over the limit"),
+        ("bar over", "22 tokens: 1 example over the limit")]
+
+
+def test_wide_bins_name_their_range_and_the_limit_line_is_at_the_first_bar_over_it() -> None:
+    values = np.asarray(list(range(0, 400, 7)), dtype=np.int64)
+    bins = token_bins(values, 199)
+    svg = _svg(histogram(bins, 199, "tokens", "limit 199"))
+    rects = _rects(svg)
+    first_over = next(r for r in rects if r["class"] == "bar over")
+    assert first_over["title"].startswith("200–")
+    line = svg.find("line[@class='limit']")
+    assert line is not None and float(line.get("x1", 0)) == pytest.approx(float(first_over["x"]), abs=0.1)
+    # a bar's range is its integers, both ends included
+    low, high = (int(x.replace(",", "")) for x in rects[0]["title"].split(" ")[0].split("–"))
+    assert (low, high) == (bins[0].low, bins[0].high - 1)
+
+
+def test_bars_stay_in_the_plot_and_their_heights_follow_the_counts() -> None:
+    values = np.asarray([1000] * 8 + [1010] * 4 + [1020] * 2 + [1100], dtype=np.int64)
+    svg = _svg(histogram(token_bins(values, None), None, "tokens", ""))
+    rects = _rects(svg)
+    assert all(56 <= float(r["x"]) and float(r["x"]) + float(r["width"]) <= 720 - 16 + 0.1
+               for r in rects)
+    heights = {int(r["title"].split(": ")[1].split(" ")[0]): float(r["height"]) for r in rects}
+    assert heights[8] == pytest.approx(2 * heights[4]) == pytest.approx(4 * heights[2])
+    assert heights[8] == pytest.approx(4 * heights[2]) and heights[1] == pytest.approx(heights[8] / 8)
+
+
+@pytest.mark.parametrize(("limit", "drawn"), [(150, True), (151, False)])
+def test_the_limit_is_drawn_up_to_half_again_past_the_data(limit: int, drawn: bool) -> None:
+    """The axis stretches to a limit up to 1.5 times the data's end (here 100); further off,
+    the caption says so instead of squashing every bar."""
+    bins = token_bins(np.asarray([10, 99], dtype=np.int64), limit)
+    assert bins[-1].high == 100
+    svg = _svg(histogram(bins, limit, "tokens", f"limit {limit}"))
+    assert (svg.find("line[@class='limit']") is not None) is drawn
+
+
+def test_a_limit_just_under_the_end_leaves_no_sliver_but_keeps_every_value() -> None:
+    values = [0, 50, 100]
+    bins = token_bins(np.asarray(values, dtype=np.int64), 99)
+    _check_bins(bins, values, 99)
+    assert bins[-1].low == 100 and bins[-1].high == 101
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (1e9, "1G"), (2.5e9, "2.5G"), (999_999, "1M"), (999_499, "999k"), (1_000_000, "1M"), (1_234_567, "1.23M"),
+    (2.5, "2.5"), (7, "7"),
+])
+def test_short_numbers_at_each_suffix(value: float, text: str) -> None:
+    assert short_number(value) == text
+
+
+def test_a_span_of_five_steps_by_one() -> None:
+    assert nice_step(5) == 1.0
+
+
+def test_a_label_with_spaces_and_a_slash_is_text_not_a_path() -> None:
+    label = "a long label that names the data/labels file and more words"
+    assert cut(label) == label[:33] + "…"

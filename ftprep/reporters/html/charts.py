@@ -71,7 +71,8 @@ def ticks(top: float, target: int = 5, whole: bool = False) -> list[float]:
 
 
 def short_number(value: float) -> str:
-    """Tick labels: 950, 1.2k, 3M."""
+    """Tick labels: 950, 1.2k, 3M (rounded first, so 999,999 is 1M, not 1e+03k)."""
+    value = float(f"{value:.3g}")
     for size, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
         if abs(value) >= size:
             return f"{value / size:.3g}{suffix}"
