@@ -22,7 +22,6 @@ class Cluster:
 
     size: int
     order: int  # negative arrival order, so among equal sizes the earliest reported wins
-    code: str = field(compare=False)
     where: str = field(compare=False)
     message: str = field(compare=False)
 
@@ -54,7 +53,7 @@ class Collected:
         self.cluster_sizes.setdefault(code, Counter())[size] += 1
         location = diagnostic.location
         where = f"{location.path}:{location.line}" if location.line else location.path
-        cluster = Cluster(size, -self.total, code, where, diagnostic.message)
+        cluster = Cluster(size, -self.total, where, diagnostic.message)
         heap = self.largest.setdefault(code, [])
         if len(heap) < CLUSTER_ROWS:
             heapq.heappush(heap, cluster)
