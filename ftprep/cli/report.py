@@ -17,6 +17,7 @@ from ftprep.lint.run import lint_job
 from ftprep.model.errors import FtprepError
 from ftprep.readers._open import STDIN
 from ftprep.readers.jsonl import training_and_validation
+from ftprep.reporters._coverage import plural
 from ftprep.reporters.html import HtmlReporter
 from ftprep.writers import atomic_text
 
@@ -84,6 +85,7 @@ def report(
             reporter.finish(result)
     where = "the page to stdout" if to_stdout else (
         f"{output} ({output.stat().st_size / 1024:,.0f} KiB)")
-    click.echo(f"ftprep: wrote {where}: {result.summary.examples:,} examples, "
-               f"{sum(result.summary.by_severity.values()):,} problems", err=True)
+    problems = sum(result.summary.by_severity.values())
+    click.echo(f"ftprep: wrote {where}: {plural(result.summary.examples, 'example')}, "
+               f"{plural(problems, 'problem')}", err=True)
     return 0

@@ -220,3 +220,10 @@ def test_a_dash_writes_the_page_to_stdout(tmp_path: Path) -> None:
     assert out == _html(sample, *SAMPLE[1:])[1]
     assert "wrote the page to stdout" in err
     assert not (tmp_path / "-").exists()
+
+
+def test_the_closing_line_counts_in_words(tmp_path: Path) -> None:
+    (tmp_path / "one.jsonl").write_text('{"messages": []}\n', encoding="utf-8")
+    code, _out, err = run("report", "one.jsonl", "--isolated", "--select", "FT102", "-o", "r.html",
+                          cwd=tmp_path)
+    assert code == 0 and "1 example, 1 problem" in err
