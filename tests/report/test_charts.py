@@ -213,3 +213,47 @@ def test_a_span_of_five_steps_by_one() -> None:
 def test_a_label_with_spaces_and_a_slash_is_text_not_a_path() -> None:
     label = "a long label that names the data/labels file and more words"
     assert cut(label) == label[:33] + "…"
+
+
+def _tailed(n: int = 300) -> np.ndarray:
+    """n examples of 10-209 tokens, and two far longer ones."""
+    return np.asarray([10 + i % 200 for i in range(n)] + [5_000, 90_000], dtype=np.int64)
+
+
+def test_a_long_tail_is_one_bar_beyond_the_axis() -> None:
+    values = _tailed()
+    bins = token_bins(values, None)
+    _check_bins(bins, values.tolist(), None)
+    tail = [b for b in bins if b.tail]
+    assert len(tail) == 1 and tail[0].high == 90_001 and tail[0].count >= 2
+    assert max(b.high for b in bins if not b.tail) <= 300  # the axis is the body's
+    svg = _svg(histogram(bins, None, "tokens", ""))
+    rects = _rects(svg)
+    assert rects[-1]["title"].endswith("(the long tail)")
+    assert float(rects[-1]["x"]) > max(float(r["x"]) for r in rects[:-1])
+    assert any((t.text or "").startswith("≥") for t in svg.iter("text"))
+
+
+@pytest.mark.parametrize(("values", "tailed"), [
+    (list(range(98)) + [10_000], False),  # 99 examples: every one on the axis
+    (list(range(99)) + [10_000], True),  # 100: the longest is drawn apart
+    (list(range(200)) + [390], False),  # the longest under twice the 99.5th percentile
+    (list(range(200)) + [10_000], True),
+])
+def test_what_counts_as_a_long_tail(values: list[int], tailed: bool) -> None:
+    bins = token_bins(np.asarray(values, dtype=np.int64), None)
+    assert any(b.tail for b in bins) is tailed
+
+
+def test_a_limit_inside_the_tail_splits_it_and_draws_the_line_there() -> None:
+    values = _tailed()
+    bins = token_bins(values, 65_536)
+    _check_bins(bins, values.tolist(), 65_536)
+    tail = [b for b in bins if b.tail]
+    assert [(b.high, b.count) for b in tail][1] == (90_001, 1) and tail[1].low == 65_537
+    svg = _svg(histogram(bins, 65_536, "tokens", "limit 65,536"))
+    over = [r for r in _rects(svg) if r["class"] == "bar over"]
+    assert len(over) == 1 and over[0]["title"] == (
+        "65,537–90,000 tokens: 1 example over the limit (the long tail)")
+    line = svg.find("line[@class='limit']")
+    assert line is not None and float(line.get("x1", 0)) == pytest.approx(float(over[0]["x"]))

@@ -47,6 +47,11 @@ class Bin:
     low: int
     high: int
     count: int
+    tail: bool = False  # the long tail, drawn as a bar of its own right of the axis
+
+
+TAIL_PERCENTILE = 99.5  # examples longer than this share, when far longer, are the tail
+TAIL_MIN_VALUES = 100  # fewer examples than this: every one is drawn on the axis
 
 
 def nice_step(span: float, target: int = 5) -> float:
@@ -81,14 +86,23 @@ def short_number(value: float) -> str:
 
 def token_bins(values: np.ndarray, limit: int | None, target: int = 40) -> list[Bin]:
     """Integer bins over `values`, one edge at `limit + 1` so that every bin holds only
-    examples within the limit or only examples over it (a bar is never half red)."""
+    examples within the limit or only examples over it (a bar is never half red).
+
+    A long tail (the longest 0.5 % more than twice as long as the rest) would squash every
+    other bar into one: the axis then ends at the 99.5th percentile and the tail is one bar
+    beyond it (two, split at the limit, when the limit falls inside the tail)."""
     if values.size == 0:
         return []
     low_value, high_value = int(values.min()), int(values.max())
-    start = 0 if low_value < high_value / 2 else low_value
-    width = max(1, math.ceil(nice_step(high_value - start + 1, target)))
+    top = high_value
+    if values.size >= TAIL_MIN_VALUES:
+        tail_from = int(np.percentile(values, TAIL_PERCENTILE, method="lower"))
+        if high_value > 2 * max(tail_from, 1):
+            top = tail_from
+    start = 0 if low_value < top / 2 else low_value
+    width = max(1, math.ceil(nice_step(top - start + 1, target)))
     start -= start % width
-    end = high_value + 1  # exclusive: the last bin holds the maximum
+    end = top + 1  # exclusive: the last bin on the axis holds `top`
     edges = list(range(start, end, width)) + [end]
     if limit is not None and start < limit + 1 < end:
         cut = limit + 1
@@ -97,8 +111,14 @@ def token_bins(values: np.ndarray, limit: int | None, target: int = 40) -> list[
             edges.insert(0, start)
         if edges[-1] != end:
             edges.append(end)
+    axis_bins = len(edges) - 1
+    if top < high_value:
+        if limit is not None and end < limit + 1 <= high_value:
+            edges.append(limit + 1)
+        edges.append(high_value + 1)
     counts, _ = np.histogram(values, bins=np.asarray(edges, dtype=np.float64) - 0.5)
-    return [Bin(edges[i], edges[i + 1], int(counts[i])) for i in range(len(counts))]
+    return [Bin(edges[i], edges[i + 1], int(counts[i]), i >= axis_bins)
+            for i in range(len(counts))]
 
 
 def histogram(bins: Sequence[Bin], limit: int | None, unit: str, limit_label: str) -> str:
@@ -106,10 +126,15 @@ def histogram(bins: Sequence[Bin], limit: int | None, unit: str, limit_label: st
     line marks the limit when it falls within the drawn range."""
     left, right, top, bottom = 56, 16, 24, 40
     height = 260
-    plot_w, plot_h = WIDTH - left - right, height - top - bottom
-    x_min = bins[0].low
-    x_max = bins[-1].high
-    show_limit = limit is not None and limit + 1 <= x_max * 1.5 + 1
+    axis = [b for b in bins if not b.tail]
+    tail = [b for b in bins if b.tail]
+    tail_w, gap = 36, 14  # each tail bar, and the break before the first
+    plot_w = WIDTH - left - right - (len(tail) * tail_w + gap if tail else 0)
+    plot_h = height - top - bottom
+    x_min = axis[0].low
+    x_max = axis[-1].high
+    show_limit = limit is not None and limit + 1 <= x_max * 1.5 + 1 and not (
+        tail and limit + 1 > x_max)
     if show_limit and limit is not None:
         x_max = max(x_max, math.ceil((limit + 1) * 1.04))
     peak = max(b.count for b in bins) or 1
@@ -118,6 +143,8 @@ def histogram(bins: Sequence[Bin], limit: int | None, unit: str, limit_label: st
 
     def x(value: float) -> float:
         return left + (value - x_min) / max(1, x_max - x_min) * plot_w
+
+    tail_x = {b.low: float(left + plot_w + gap + i * tail_w) for i, b in enumerate(tail)}
 
     def y(value: float) -> float:
         return top + plot_h - value / y_top * plot_h
@@ -132,10 +159,11 @@ def histogram(bins: Sequence[Bin], limit: int | None, unit: str, limit_label: st
         if not b.count:
             continue
         over = limit is not None and b.low > limit
-        x0, x1 = x(b.low), x(b.high)
+        x0, x1 = (tail_x[b.low], tail_x[b.low] + tail_w) if b.tail else (x(b.low), x(b.high))
         span = f"{b.low:,}" if b.high - b.low == 1 else f"{b.low:,}–{b.high - 1:,}"
         noun = "example" if b.count == 1 else "examples"
-        title = f"{span} {unit}: {b.count:,} {noun}{' over the limit' if over else ''}"
+        title = (f"{span} {unit}: {b.count:,} {noun}{' over the limit' if over else ''}"
+                 f"{' (the long tail)' if b.tail else ''}")
         parts.append(
             f'<rect class="bar{" over" if over else ""}" x="{x0:.1f}" y="{y(b.count):.1f}" '
             f'width="{max(1.0, x1 - x0 - 1):.1f}" height="{y(0) - y(b.count):.1f}">'
@@ -145,12 +173,20 @@ def histogram(bins: Sequence[Bin], limit: int | None, unit: str, limit_label: st
         # an integer v is the slot [v, v + 1): its label goes in the middle
         parts.append(f'<text class="tick" x="{x(value + 0.5):.1f}" y="{top + plot_h + 16}" '
                      f'text-anchor="middle">{short_number(value)}</text>')
+    for b in tail:  # below each tail bar: where it starts
+        parts.append(f'<text class="tick" x="{tail_x[b.low] + tail_w / 2:.1f}" '
+                     f'y="{top + plot_h + 16}" text-anchor="middle">'
+                     f'≥{short_number(b.low)}</text>')
     parts.append(f'<line class="axis" x1="{left}" x2="{WIDTH - right}" y1="{y(0):.1f}" '
                  f'y2="{y(0):.1f}"/>')
     parts.append(f'<text class="axis-label" x="{left + plot_w / 2:.1f}" y="{height - 6}" '
                  f'text-anchor="middle">{escape(unit)} per example</text>')
-    if show_limit and limit is not None:
+    if limit is not None and len(tail) == 2:  # the limit splits the tail
+        show_limit = True
+        at = tail_x[tail[1].low]
+    elif show_limit and limit is not None:
         at = x(limit + 1)
+    if show_limit and limit is not None:
         parts.append(f'<line class="limit" x1="{at:.1f}" x2="{at:.1f}" y1="{top - 8}" '
                      f'y2="{y(0):.1f}"><title>{escape(limit_label)}</title></line>')
         anchor = "end" if at > left + plot_w * 0.8 else "start"

@@ -105,11 +105,17 @@ def token_lengths(report: Report) -> str:
     limit = context.limit
     model = context.model.id if context.model else context.model_name
     limit_label = "" if limit is None else f"limit {limit:,}" + (f" ({model})" if model else "")
-    svg = histogram(token_bins(values, limit), limit, "tokens", limit_label)
+    bins = token_bins(values, limit)
+    svg = histogram(bins, limit, "tokens", limit_label)
     stats = summary.tokens()
     assert stats is not None
     words = [(f"{stats.count:,} examples: median {stats.p50:,} tokens, p95 {stats.p95:,}, "
               f"longest {stats.max:,} ({context.encoding}).")]
+    tail = [b for b in bins if b.tail]
+    if tail:
+        longest = sum(b.count for b in tail)
+        words.append(f"The longest {plural(longest, 'example')} ({tail[0].low:,} to "
+                     f"{stats.max:,} tokens) are drawn apart, right of the axis.")
     if limit is None:
         words.append("No per-example limit is known: pass --model or --max-tokens.")
     elif summary.over_limit:
