@@ -257,3 +257,10 @@ def test_a_limit_inside_the_tail_splits_it_and_draws_the_line_there() -> None:
         "65,537–90,000 tokens: 1 example over the limit (the long tail)")
     line = svg.find("line[@class='limit']")
     assert line is not None and float(line.get("x1", 0)) == pytest.approx(float(over[0]["x"]))
+
+
+def test_a_bar_of_a_few_examples_among_thousands_is_still_seen() -> None:
+    values = np.asarray([100] * 5000 + [200] * 3, dtype=np.int64)
+    rects = _rects(_svg(histogram(token_bins(values, 150), 150, "tokens", "limit 150")))
+    over = next(r for r in rects if r["class"] == "bar over")
+    assert over["title"] == "200 tokens: 3 examples over the limit" and float(over["height"]) >= 2

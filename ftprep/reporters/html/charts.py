@@ -50,6 +50,7 @@ class Bin:
     tail: bool = False  # the long tail, drawn as a bar of its own right of the axis
 
 
+MIN_BAR = 2.0  # pixels: the height of a bar of a few examples next to thousands
 TAIL_PERCENTILE = 99.5  # examples longer than this share, when far longer, are the tail
 TAIL_MIN_VALUES = 100  # fewer examples than this: every one is drawn on the axis
 
@@ -128,7 +129,7 @@ def histogram(bins: Sequence[Bin], limit: int | None, unit: str, limit_label: st
     height = 260
     axis = [b for b in bins if not b.tail]
     tail = [b for b in bins if b.tail]
-    tail_w, gap = 36, 14  # each tail bar, and the break before the first
+    tail_w, gap = 52, 14  # each tail bar (wide enough for its "≥65.5k"), the break before
     plot_w = WIDTH - left - right - (len(tail) * tail_w + gap if tail else 0)
     plot_h = height - top - bottom
     x_min = axis[0].low
@@ -164,9 +165,10 @@ def histogram(bins: Sequence[Bin], limit: int | None, unit: str, limit_label: st
         noun = "example" if b.count == 1 else "examples"
         title = (f"{span} {unit}: {b.count:,} {noun}{' over the limit' if over else ''}"
                  f"{' (the long tail)' if b.tail else ''}")
+        tall = max(MIN_BAR, y(0) - y(b.count))  # 3 examples among 2,000 still show
         parts.append(
-            f'<rect class="bar{" over" if over else ""}" x="{x0:.1f}" y="{y(b.count):.1f}" '
-            f'width="{max(1.0, x1 - x0 - 1):.1f}" height="{y(0) - y(b.count):.1f}">'
+            f'<rect class="bar{" over" if over else ""}" x="{x0:.1f}" y="{y(0) - tall:.1f}" '
+            f'width="{max(1.0, x1 - x0 - 1):.1f}" height="{tall:.1f}">'
             f"<title>{escape(title)}</title></rect>")
     step = max(1, math.ceil(nice_step(x_max - x_min, 6)))
     for value in range(-(-x_min // step) * step, x_max + 1, step):
