@@ -69,11 +69,9 @@ def diff(
         epochs=epochs, tokenizer=tokenizer, select=select, jobs=jobs, extend_select=extend_select,
         ignore=ignore, fail_on=fail_on,
     )
-    epochs_set = settings.origin("epochs") or settings.source
-    epochs_from = "--epochs" if epochs is not None else f"epochs in {epochs_set}"
     with progress_for(quiet) as progress:
         result = run_diff(settings, old, new, validation=validation, threshold=threshold,
-                          epochs_from=epochs_from, progress=progress)
+                          progress=progress)
     if output is None:
         return _render(result, output_format, sys.stdout)
     with atomic_text(output) as stream:

@@ -93,10 +93,8 @@ def lint(
     )
     known = None if write_baseline is not None else configured_baseline(baseline, settings)
     sources = training_and_validation(list(paths), list(validation))
-    epochs_set = settings.origin("epochs") or settings.source
-    epochs_from = "--epochs" if epochs is not None else f"epochs in {epochs_set}"
     with progress_for(quiet) as progress:
-        job = lint_job(settings, sources, epochs_from, progress)
+        job = lint_job(settings, sources, progress)
         for note in job.engine.context.notes if not quiet else ():
             click.echo(f"ftprep: note: {note}", err=True)
         if write_baseline is not None:

@@ -97,6 +97,14 @@ class Settings(_Section):
             parts.pop()
         return None
 
+    def chosen_by(self, key: str) -> str:
+        """Who chose `key`, as a summary says it: `epochs in FILE` when a configuration file
+        set it, else `--epochs` (the flag, or settings built in code, which stand for it)."""
+        origin = self.origin(key) or self.source
+        if origin is None or origin.startswith("--"):
+            return f"--{key}"
+        return f"{key} in {origin}"
+
 
 _INTERNAL = ("source", "origins")
 # Every key a configuration file may hold, as documented: what `unknown key` suggestions try.

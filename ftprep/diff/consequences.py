@@ -13,21 +13,21 @@ from collections.abc import Sequence
 
 from ftprep.checks.base import RunContext
 from ftprep.checks.dataset._labels import canonical
+from ftprep.config import Settings
 from ftprep.diff.match import Example
 from ftprep.diff.result import Side
+from ftprep.lint.run import run_estimate
 from ftprep.lint.summary import Summary, token_stats
-from ftprep.providers.estimate import estimate
 
 
-def after_side(summary: Summary, context: RunContext, epochs: int | None, epochs_from: str) -> Side:
-    usable = summary.usable(context.provider.formats)
-    est = estimate(summary.examples, summary.billed_tokens, context.model, context.model_name,
-                   context.provider, epochs, epochs_from, usable=usable)
+def after_side(summary: Summary, context: RunContext, settings: Settings) -> Side:
+    est = run_estimate(summary.examples, summary.billed_tokens,
+                       summary.usable(context.provider.formats), context, settings)
     return Side(summary.examples, summary.tokens(), est, labels_of(summary))
 
 
 def before_side(
-    summary: Summary, context: RunContext, epochs: int | None, epochs_from: str,
+    summary: Summary, context: RunContext, settings: Settings,
     added: Sequence[Example], removed: Sequence[Example],
 ) -> Side:
     """OLD's side: NEW's summary with the added examples taken out and the removed put back."""
@@ -35,8 +35,7 @@ def before_side(
     billed = summary.billed_tokens - sum(e.billed for e in added) + sum(e.billed for e in removed)
     usable = (summary.usable(context.provider.formats)
               - sum(e.usable for e in added) + sum(e.usable for e in removed))
-    est = estimate(examples, billed, context.model, context.model_name, context.provider,
-                   epochs, epochs_from, usable=usable)
+    est = run_estimate(examples, billed, usable, context, settings)
     tokens = _without(summary.example_tokens, [e.tokens for e in added if e.counted])
     tokens.extend(e.tokens for e in removed if e.counted)
     labels = labels_of(summary)

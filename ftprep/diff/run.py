@@ -46,7 +46,7 @@ LABEL_RULES = ("FT306", "FT307")
 def run_diff(
     settings: Settings, old: Sequence[Version], new: Sequence[Version], *,
     validation: Sequence[str] = (), threshold: float = DEFAULT_THRESHOLD,
-    epochs_from: str = "--epochs", progress: Progress = NO_PROGRESS,
+    progress: Progress = NO_PROGRESS,
 ) -> Diff:
     """Compare `old` with `new` (see the module docstring); `progress` hears each phase (the
     CLI's bar: OLD indexed, NEW linted as `lint` shows it, the change linted, edits paired)."""
@@ -58,13 +58,12 @@ def run_diff(
             if path is not None:
                 paths.append(path)
                 shown[path] = version.name
-        return _diff(settings, old, paths, shown, validation, threshold, epochs_from, new,
-                     progress)
+        return _diff(settings, old, paths, shown, validation, threshold, new, progress)
 
 
 def _diff(
     settings: Settings, old: Sequence[Version], paths: list[str], shown: dict[str, str],
-    validation: Sequence[str], threshold: float, epochs_from: str, new: Sequence[Version],
+    validation: Sequence[str], threshold: float, new: Sequence[Version],
     progress: Progress,
 ) -> Diff:
     progress.status(f"indexing the old version ({', '.join(v.name for v in old)})")
@@ -106,8 +105,8 @@ def _diff(
     progress.finish()
     problems = triage.settle((removed.examples[i], added.examples[j]) for i, j, _s in pairs)
     summary = engine.summary
-    after = after_side(summary, context, settings.epochs, epochs_from)
-    before = before_side(summary, context, settings.epochs, epochs_from, added.examples, removed.examples)
+    after = after_side(summary, context, settings)
+    before = before_side(summary, context, settings, added.examples, removed.examples)
     changes = _changes(removed.examples, added.examples, pairs)
     return Diff(
         old_names=tuple(v.name for v in old), new_names=tuple(v.name for v in new),

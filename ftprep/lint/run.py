@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from ftprep.checks.base import RunContext
 from ftprep.config import Settings
 from ftprep.lint.baseline import Baseline, Suppressor
 from ftprep.lint.engine import Engine
@@ -22,7 +23,7 @@ from ftprep.lint.setup import build_engine
 from ftprep.model.diagnostics import Diagnostic
 from ftprep.model.progress import NO_PROGRESS, Progress
 from ftprep.model.sources import Source
-from ftprep.providers.estimate import estimate
+from ftprep.providers.estimate import Estimate, estimate
 from ftprep.registry import rules_with
 
 
@@ -33,7 +34,6 @@ class LintJob:
     settings: Settings
     engine: Engine
     sources: list[Source]
-    epochs_from: str = "--epochs"
     baseline: Baseline | None = None
     baseline_name: str = ""  # the baseline's path as the summary shows it
     _suppressor: Suppressor | None = field(default=None, init=False, repr=False)
@@ -48,11 +48,8 @@ class LintJob:
     def report(self) -> Report:
         summary = self.engine.summary
         context = self.engine.context
-        est = estimate(
-            summary.examples, summary.billed_tokens, context.model, context.model_name,
-            context.provider, self.settings.epochs, self.epochs_from,
-            usable=summary.usable(context.provider.formats),
-        )
+        est = run_estimate(summary.examples, summary.billed_tokens,
+                           summary.usable(context.provider.formats), context, self.settings)
         suppressed = None
         if self._suppressor is not None:
             suppressed = Suppressed(self.baseline_name, self._suppressor.suppressed)
@@ -60,11 +57,19 @@ class LintJob:
                       suppressed, rules_with(self.settings.extend_rules))
 
 
+def run_estimate(
+    examples: int, billed_per_epoch: int, usable: int, context: RunContext, settings: Settings,
+) -> Estimate:
+    """Epochs, billed tokens and cost of training on these counts, as `ftprep lint` prints
+    them: the settings' epochs (named by who chose them) or the provider's default."""
+    return estimate(examples, billed_per_epoch, context.model, context.model_name,
+                    context.provider, settings.epochs, settings.chosen_by("epochs"), usable=usable)
+
+
 def lint_job(
-    settings: Settings, sources: list[Source], epochs_from: str = "--epochs",
-    progress: Progress = NO_PROGRESS,
+    settings: Settings, sources: list[Source], progress: Progress = NO_PROGRESS,
 ) -> LintJob:
     """The run these settings describe; `progress` hears how far reading is (the CLI's bar)."""
     engine = build_engine(settings, sharder=run_sharded)
     engine.progress = progress
-    return LintJob(settings, engine, sources, epochs_from)
+    return LintJob(settings, engine, sources)

@@ -98,7 +98,7 @@ def lint_gate(
 
     `rerun` is the `ftprep lint ...` command that shows every finding.
     """
-    job = lint_job(settings, sources, "--epochs", progress)
+    job = lint_job(settings, sources, progress)
     for note in job.engine.context.notes:
         notes(note)
     errors: list[Diagnostic] = []

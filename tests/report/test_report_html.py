@@ -13,6 +13,7 @@ import pytest
 
 from tests.test_cli import check_golden, run
 
+ROOT = Path(__file__).resolve().parents[2]
 MIXED = ("tests/data/mixed_defects.jsonl", "--model", "gpt-4o-mini", "--isolated")
 SAMPLE = ("sample_data/support_chat.jsonl", "--model", "gpt-4.1-mini", "--isolated")
 
@@ -227,3 +228,19 @@ def test_the_closing_line_counts_in_words(tmp_path: Path) -> None:
     code, _out, err = run("report", "one.jsonl", "--isolated", "--select", "FT102", "-o", "r.html",
                           cwd=tmp_path)
     assert code == 0 and "1 example, 1 problem" in err
+
+
+def test_epochs_from_the_configuration_are_named_as_such(tmp_path: Path) -> None:
+    """The report's estimate says where its epochs came from, as lint's does (it said
+    --epochs for a configured value)."""
+    (tmp_path / "d.jsonl").write_bytes((ROOT / "sample_data" / "support_chat.jsonl").read_bytes())
+    (tmp_path / "ftprep.toml").write_text("epochs = 3\n", encoding="utf-8")
+    code, _out, _err = run("report", "d.jsonl", "-o", "r.html", cwd=tmp_path)
+    assert code == 0
+    page = Page((tmp_path / "r.html").read_text(encoding="utf-8"))
+    expected = f"3 (epochs in {tmp_path / 'ftprep.toml'})"
+    assert expected in page.text["estimate"]
+    _code, out, _err = run("lint", "d.jsonl", cwd=tmp_path)
+    assert expected in out  # the same words as lint's summary
+    code, _out, _err = run("report", "d.jsonl", "--epochs", "5", "-o", "r.html", cwd=tmp_path)
+    assert "5 (--epochs)" in Page((tmp_path / "r.html").read_text(encoding="utf-8")).text["estimate"]
