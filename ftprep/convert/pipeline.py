@@ -125,15 +125,12 @@ def _reporting(
 ) -> Iterator[T]:
     """`outcomes` as they come, telling `progress` how far reading `path` is every so often: by
     bytes for a file streamed as text (`ReadStats.opened`), else by count alone."""
-    size = None
     if stats is None:  # a chat export: its reader parses as it likes, counted in conversations
         progress.start(f"converting {path}", None)
     count = 0
     for outcome in outcomes:
         if count == 0 and stats is not None:  # the reader has opened the input by now
-            if stats.opened is not None and stats.opened.regular:
-                size = os.path.getsize(path)
-            progress.start(f"converting {path}", size)
+            progress.start(f"converting {path}", stats.opened.size if stats.opened else None)
         count += 1
         if count % PROGRESS_EVERY == 0:
             progress.update(stats.opened.bytes_read if stats and stats.opened else 0, count)

@@ -8,7 +8,6 @@ state. Diagnostics come out sorted by line within each file, then dataset-level 
 from __future__ import annotations
 
 import gc
-import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -39,16 +38,6 @@ INTERNAL_ERROR = "FT000"
 # Lints one big file in several processes (`ftprep.lint.parallel.run_sharded`); given by the
 # caller so the engine never imports the code that drives it.
 Sharder = Callable[["Engine", Source, FileStats, list[int]], Iterator[Diagnostic]]
-
-
-def _size(opened: Input) -> int | None:
-    """The bytes `Input.bytes_read` reaches at the end (the file's size on disk), when known."""
-    if not opened.regular:
-        return None
-    try:
-        return os.path.getsize(opened.path)
-    except OSError:
-        return None
 
 
 class RecordChecker:
@@ -174,7 +163,7 @@ class Engine:
         """Open the source once and read it as what its first bytes say it is."""
         with open_input(source.path) as opened:
             stats.compression = opened.compression
-            self.progress.start(f"linting {source.path}", _size(opened))
+            self.progress.start(f"linting {source.path}", opened.size)
             other = binary_kind(opened.head) or text_kind(opened.head)
             if other is not None:  # a workbook, a Parquet file, a chat export: `FT013` says so
                 stats.document = other
@@ -202,13 +191,11 @@ class Engine:
         Only a regular, uncompressed file is split: a byte offset inside a compressed stream
         cannot be sought to, and a pipe can be read only once.
         """
-        if self.sharder is None or self.jobs < 2 or not opened.regular or opened.compression is not None:
+        if self.sharder is None or self.jobs < 2 or opened.compression is not None:
             return []
-        try:
-            if os.path.getsize(opened.path) < SHARD_MIN_BYTES:
-                return []
-        except OSError:
-            return []  # read_lines reports the problem
+        size = opened.size  # None: a pipe, or a file that cannot be measured (read_lines says so)
+        if size is None or size < SHARD_MIN_BYTES:
+            return []
         return shard_bounds(opened.path, self.jobs)
 
     def scan(

@@ -203,6 +203,17 @@ class Input:
         return _Feed(zstd.ZstdFile(base, mode="rb"), (*_DAMAGE, zstd.ZstdError))
 
     @property
+    def size(self) -> int | None:
+        """What `bytes_read` reaches at the end: the file's size on disk; None for a pipe or
+        stdin, whose end is not known until it comes."""
+        if not self.regular:
+            return None
+        try:
+            return os.path.getsize(self.path)
+        except OSError:
+            return None
+
+    @property
     def bytes_read(self) -> int:
         """Bytes read from the file itself so far: the compressed size, once a compressed file
         is read to its end. Cheap (a counter), so progress can sample it every batch."""

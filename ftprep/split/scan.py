@@ -8,7 +8,6 @@ not objects are not examples: they are counted with their line numbers and writt
 
 from __future__ import annotations
 
-import os
 import zlib
 from array import array
 from dataclasses import dataclass, field
@@ -162,7 +161,7 @@ def scan(path: str, options: ScanOptions, progress: Progress = NO_PROGRESS) -> S
                 f"{path}: the file is {kind}, not JSON Lines",
                 "split reads one example per line; turn it into JSON Lines with `ftprep convert`",
             )
-        progress.start(f"reading {path}", os.path.getsize(path) if opened.regular else None)
+        progress.start(f"reading {path}", opened.size)
         for raw in read_lines(Source(path), stats, opened=opened):
             if raw.line % PROGRESS_EVERY == 0:
                 progress.update(opened.bytes_read, len(collector.line_numbers))
