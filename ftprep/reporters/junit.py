@@ -18,7 +18,7 @@ from xml.etree import ElementTree
 
 from ftprep.lint.report import Report
 from ftprep.model.diagnostics import Diagnostic
-from ftprep.reporters.text import format_location, related_text
+from ftprep.reporters.text import plain_line
 
 # Characters XML 1.0 does not allow (https://www.w3.org/TR/xml/#charsets).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -29,8 +29,7 @@ def xml_text(text: str) -> str:
 
 
 def _line(diagnostic: Diagnostic) -> str:
-    return xml_text(f"{format_location(diagnostic)}: {diagnostic.code} [{diagnostic.severity.label}] "
-                    f"{diagnostic.message}{related_text(diagnostic)}")
+    return xml_text(plain_line(diagnostic))
 
 
 class JunitReporter:

@@ -45,6 +45,13 @@ def related_text(diagnostic: Diagnostic) -> str:
     return f" (see {shown}{f' and {more} more' if more > 0 else ''})"
 
 
+def plain_line(diagnostic: Diagnostic) -> str:
+    """`path:line:col: CODE [severity] message (see ...)`: the text format's line, uncoloured,
+    for formats that quote it (JUnit, diff)."""
+    return (f"{format_location(diagnostic)}: {diagnostic.code} [{diagnostic.severity.label}] "
+            f"{diagnostic.message}{related_text(diagnostic)}")
+
+
 def totals_line(report: Report) -> str:
     """`Found 9 problems: 4 errors, 4 warnings, 1 info.` or `No problems found.`"""
     counts = report.summary.by_severity

@@ -16,7 +16,7 @@ from ftprep.reporters.diff._rows import (
     table,
     top_changes,
 )
-from ftprep.reporters.text import format_location, related_text
+from ftprep.reporters.text import plain_line
 
 _MARKS = {ChangeKind.ADDED: "+", ChangeKind.REMOVED: "-", ChangeKind.MODIFIED: "~"}
 
@@ -30,11 +30,6 @@ def change_text(change: Change) -> str:
         return f"{mark} {change.old} removed ({change.tokens_before or 0:,} tokens)"
     return (f"{mark} {change.new} modified (was {change.old}, similarity "
             f"{change.similarity or 0:.2f}, {change.token_delta:+,} tokens)")
-
-
-def diagnostic_text(diagnostic: Diagnostic) -> str:
-    return (f"{format_location(diagnostic)}: {diagnostic.code} [{diagnostic.severity.label}] "
-            f"{diagnostic.message}{related_text(diagnostic)}")
 
 
 def render(diff: Diff, out: IO[str]) -> None:
@@ -70,9 +65,9 @@ def render(diff: Diff, out: IO[str]) -> None:
     if problems.uncompared:
         write(f"\nDataset-level problems in NEW, not compared with OLD ({len(problems.uncompared):,})\n")
         for diagnostic in problems.uncompared[:TOP_PROBLEMS]:
-            write(f"  {diagnostic_text(diagnostic)}\n")
+            write(f"  {plain_line(diagnostic)}\n")
     for diagnostic in problems.internal:
-        write(f"\n{diagnostic_text(diagnostic)}\n")
+        write(f"\n{plain_line(diagnostic)}\n")
     write(f"\n{problems_line(diff)}.\n")
 
 
@@ -82,6 +77,6 @@ def _listed(write: Callable[[str], object], title: str, found: Sequence[Diagnost
         return
     write(f"\n{title}\n")
     for diagnostic in found[:TOP_PROBLEMS]:
-        write(f"  {diagnostic_text(diagnostic)}\n")
+        write(f"  {plain_line(diagnostic)}\n")
     if len(found) > TOP_PROBLEMS:
         write(f"  ... and {len(found) - TOP_PROBLEMS:,} more\n")
