@@ -37,7 +37,6 @@ class Bar:
     label: str
     segments: tuple[Segment, ...]
     total_text: str
-    href: str = ""
 
 
 @dataclass(frozen=True)
@@ -199,7 +198,7 @@ def histogram(bins: Sequence[Bin], limit: int | None, unit: str, limit_label: st
     return "\n".join(parts)
 
 
-def hbars(bars: Sequence[Bar], description: str, value_format: str = "count") -> str:
+def hbars(bars: Sequence[Bar], description: str) -> str:
     """Horizontal stacked bars, one row per `Bar`, longest first as given."""
     label_w, right, top = 250, 90, 8
     height = top + ROW * len(bars) + 8
@@ -209,11 +208,8 @@ def hbars(bars: Sequence[Bar], description: str, value_format: str = "count") ->
     for row, bar in enumerate(bars):
         y0 = top + row * ROW
         label = cut(bar.label)
-        text = (f'<text class="label" x="{label_w - 8}" y="{y0 + 15}" text-anchor="end">'
-                f"<title>{escape(bar.label)}</title>{escape(label)}</text>")
-        if bar.href:
-            text = f'<a href="{escape(bar.href)}">{text}</a>'
-        parts.append(text)
+        parts.append(f'<text class="label" x="{label_w - 8}" y="{y0 + 15}" text-anchor="end">'
+                     f"<title>{escape(bar.label)}</title>{escape(label)}</text>")
         offset = 0.0
         for segment in bar.segments:
             if segment.value <= 0:

@@ -133,11 +133,11 @@ def _times(ratio: float) -> str:
     return f"{ratio:,.0f}×" if ratio >= 10 else f"{ratio:.2g}×"
 
 
-def _severity_bar(label: str, counts: dict[Severity, int], href: str = "") -> Bar:
+def _severity_bar(label: str, counts: dict[Severity, int]) -> Bar:
     segments = tuple(Segment(counts.get(s, 0), f"bar-{s.label}",
                              f"{label}: {plural(counts.get(s, 0), s.label)}")
                      for s in SEVERITIES if counts.get(s, 0))
-    return Bar(label, segments, f"{sum(counts.values()):,}", href)
+    return Bar(label, segments, f"{sum(counts.values()):,}")
 
 
 def _capped(bars: list[Bar], what: str) -> list[Bar]:
