@@ -8,10 +8,12 @@ have reads as empty, so every example in the other version counts as added (or r
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import IO
 
@@ -65,6 +67,11 @@ class Blob:
     shown: str  # how messages name it: REV:path as the user typed REV
 
     def exists(self) -> bool:
+        return self._present
+
+    @cached_property
+    def _present(self) -> bool:
+        """Asked of git once: the arguments check it, and each pass over the side again."""
         return _git(["cat-file", "-e", f"{self.commit}:{self.path}"], self.root).returncode == 0
 
     @contextmanager
@@ -90,8 +97,7 @@ class Blob:
         """Copy the blob into `target` (a file the lint can reread by offset), streaming."""
         target.parent.mkdir(parents=True, exist_ok=True)
         with self.stream() as source, open(target, "wb") as out:
-            while chunk := source.read(1 << 20):
-                out.write(chunk)
+            shutil.copyfileobj(source, out, 1 << 20)
 
 
 def blob_of(root: Path, commit: str, shown_rev: str, path: str) -> Blob:
