@@ -4,7 +4,7 @@ Takes the first N lines of a generated file as OLD and writes NEW from it: a thi
 changed examples removed, a third edited (one word of the longest message), a third added
 (existing examples with their words reversed: new text), and every line moved within a window
 of 1,000 lines. Then times `ftprep lint NEW` and `ftprep diff OLD NEW`, each in its own process,
-and prints the ratio and each one's peak memory (ru_maxrss from wait4).
+and prints the ratio and each one's wall, CPU and peak memory (/usr/bin/time -v).
 
     python bench/bench_diff.py --n 100000 --repeat 2   # OLD from bench/data/chat_1m.jsonl
     python bench/bench_diff.py                     # 1,000,000 examples (target: ratio <= 2)
@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -23,6 +22,10 @@ from pathlib import Path
 import orjson
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from bench_dataset import timed  # the benches' one way to time a command
+
 WINDOW = 1000
 
 
@@ -87,15 +90,6 @@ def make_versions(source: Path, n: int, rate: float, folder: Path, seed: int) ->
     return old_path, new_path, counts
 
 
-def timed(args: list[str]) -> tuple[float, float, int]:
-    """(seconds, peak RSS in MB, exit code) of one command in its own process."""
-    start = time.perf_counter()
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _pid, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - start
-    return seconds, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=1_000_000, help="examples in OLD")
@@ -116,11 +110,13 @@ def main() -> None:
     for _ in range(args.repeat):  # alternating, so a burst of load hits both alike
         lint_runs.append(timed([*ftprep, "lint", "--isolated", str(new)]))
         diff_runs.append(timed([*ftprep, "diff", "--isolated", "--format", "json", str(old), str(new)]))
-    lint_s, lint_mb, lint_rc = min(lint_runs)
-    diff_s, diff_mb, diff_rc = min(diff_runs)
-    print(f"lint NEW       {lint_s:8.1f} s  peak {lint_mb:8.0f} MB  (exit {lint_rc})")
-    print(f"diff OLD NEW   {diff_s:8.1f} s  peak {diff_mb:8.0f} MB  (exit {diff_rc})")
-    print(f"ratio diff/lint {diff_s / lint_s:.2f} (target <= 2.00); memory ratio {diff_mb / lint_mb:.2f}")
+    lint = min(lint_runs, key=lambda run: run["wall"])
+    diff = min(diff_runs, key=lambda run: run["wall"])
+    for name, run in (("lint NEW", lint), ("diff OLD NEW", diff)):
+        print(f"{name:<15}{run['wall']:8.1f} s wall {run['cpu']:8.1f} s CPU  "
+              f"peak {run['rss_mb']:8.0f} MB")
+    print(f"ratio diff/lint {diff['wall'] / lint['wall']:.2f} (target <= 2.00); "
+          f"memory ratio {diff['rss_mb'] / lint['rss_mb']:.2f}")
     print(f"load average {os.getloadavg()[0]:.2f} (2 cores: above ~2, the numbers are noisy)")
 
 
